@@ -1,0 +1,239 @@
+//! The local store: one SQLCipher database per book. All SQL of core lives under this module.
+//!
+//! One writer connection (behind a mutex) takes every change through [`write::WriteTx`];
+//! readers come from a small pool so views and search never wait for a write.
+
+pub mod codec;
+pub mod dump;
+pub mod migrate;
+pub mod query;
+pub mod search;
+pub mod text;
+pub mod write;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// The secret that opens a book.
+#[derive(Clone)]
+pub enum Key {
+    /// 32 random bytes (kept in the OS keyring; also what the recovery key encodes).
+    Raw([u8; 32]),
+    /// A passphrase, stretched by SQLCipher's own KDF (PBKDF2-HMAC-SHA512, 256,000 rounds).
+    Passphrase(String),
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(***)")
+    }
+}
+
+impl Key {
+    fn pragma_value(&self) -> String {
+        match self {
+            Key::Raw(bytes) => {
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                format!("x'{hex}'")
+            }
+            Key::Passphrase(p) => p.clone(),
+        }
+    }
+}
+
+/// The identity of this install within the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub device: Uuid,
+    /// Index of this device in the `devices` table (field clocks refer to it).
+    pub idx: i64,
+    /// The user's private space: where new records go.
+    pub space: Uuid,
+}
+
+pub(crate) struct Writer {
+    pub conn: Connection,
+    pub hlc: Hlc,
+    pub seq: u64,
+}
+
+pub struct Store {
+    path: PathBuf,
+    key: Key,
+    writer: Mutex<Writer>,
+    readers: Mutex<Vec<Connection>>,
+    pub(crate) device: DeviceInfo,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+const READERS_KEPT: usize = 4;
+
+fn open_conn(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").ok();
+    conn.pragma_update(None, "key", key.pragma_value())?;
+    // Touch the schema: a wrong key fails here with "file is not a database".
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            return Err(Error::WrongKey)
+        }
+        Err(e) => return Err(e.into()),
+    }
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 10000;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32000;",
+    )?;
+    Ok(conn)
+}
+
+impl Store {
+    /// Opens (creating if needed) the book at `path`, migrating it to this binary's schema.
+    pub fn open(path: &Path, key: Key, clock: Arc<dyn Clock>) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = open_conn(path, &key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        migrate::migrate(&mut conn)?;
+        let device = ensure_identity(&conn)?;
+        let hlc = Hlc::from_i64(meta_get(&conn, "hlc")?.and_then(|v| v.parse().ok()).unwrap_or(0));
+        let seq: u64 = meta_get(&conn, "device_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok(Store {
+            path: path.to_path_buf(),
+            key,
+            writer: Mutex::new(Writer { conn, hlc, seq }),
+            readers: Mutex::new(Vec::new()),
+            device,
+            clock,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device(&self) -> DeviceInfo {
+        self.device
+    }
+
+    pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Writer>> {
+        self.writer.lock().map_err(|_| Error::Storage("the writer was poisoned by an earlier failure".into()))
+    }
+
+    /// Runs `f` on a read connection from the pool.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = {
+            let mut pool = self.readers.lock().map_err(|_| Error::Storage("reader pool poisoned".into()))?;
+            pool.pop()
+        };
+        let conn = match conn {
+            Some(c) => c,
+            None => open_conn(&self.path, &self.key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?,
+        };
+        let out = f(&conn);
+        if let Ok(mut pool) = self.readers.lock() {
+            if pool.len() < READERS_KEPT {
+                pool.push(conn);
+            }
+        }
+        out
+    }
+
+    /// Runs `f` inside one write transaction; everything it wrote commits together or not at
+    /// all. Returns what `f` returned and the ops it queued.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut write::WriteTx<'_>) -> Result<T>) -> Result<(T, Vec<write::Changed>)> {
+        let mut guard = self.writer()?;
+        let w = &mut *guard;
+        let (hlc0, seq0) = (w.hlc, w.seq);
+        let tx = w.conn.transaction()?;
+        let mut wtx = write::WriteTx::new(&tx, self.device, self.clock.as_ref(), hlc0, seq0);
+        let out = f(&mut wtx);
+        let result = match out {
+            Ok(v) => {
+                let (hlc, seq, ops) = wtx.finish()?;
+                tx.commit()?;
+                w.hlc = hlc;
+                w.seq = seq;
+                Ok((v, ops))
+            }
+            Err(e) => {
+                drop(wtx);
+                tx.rollback().ok();
+                Err(e)
+            }
+        };
+        result
+    }
+
+    /// Reads a setting stored as JSON.
+    pub fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        self.read(|c| {
+            let v: Option<String> = c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+            Ok(match v {
+                Some(s) => Some(serde_json::from_str(&s)?),
+                None => None,
+            })
+        })
+    }
+
+    pub fn set_setting<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let json = serde_json::to_string(value)?;
+        let w = self.writer()?;
+        w.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![key, json],
+        )?;
+        Ok(())
+    }
+
+    /// Writes the WAL back into the main file (on close, and before a backup).
+    pub fn checkpoint(&self) -> Result<()> {
+        let w = self.writer()?;
+        w.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Gives a new book its device id and private space; reads them back on later opens.
+fn ensure_identity(conn: &Connection) -> Result<DeviceInfo> {
+    let device = match meta_get(conn, "device_id")? {
+        Some(d) => Uuid::parse_str(&d).map_err(|e| Error::Storage(format!("device id: {e}")))?,
+        None => {
+            let d = Uuid::now_v7();
+            meta_set(conn, "device_id", &d.to_string())?;
+            d
+        }
+    };
+    let space = match meta_get(conn, "space_id")? {
+        Some(s) => Uuid::parse_str(&s).map_err(|e| Error::Storage(format!("space id: {e}")))?,
+        None => {
+            let s = Uuid::now_v7();
+            meta_set(conn, "space_id", &s.to_string())?;
+            s
+        }
+    };
+    conn.execute("INSERT OR IGNORE INTO devices (id) VALUES (?1)", [device.to_string()])?;
+    let idx: i64 = conn.query_row("SELECT idx FROM devices WHERE id = ?1", [device.to_string()], |r| r.get(0))?;
+    Ok(DeviceInfo { device, idx, space })
+}

@@ -1,0 +1,464 @@
+//! The one write path (SYNC.md "Client"): in one SQLite transaction, change the row, its
+//! per-field clocks, and append the op to the outbox. Local edits and ops applied from another
+//! device both come through here, so the search index and derived lookups (kept by triggers)
+//! see every change.
+
+use super::codec::{instant_json, to_sql};
+use super::{meta_set, text, DeviceInfo};
+use crate::clock::Clock;
+use crate::domain::{EntityKind, FieldSpec, FieldTy, Id};
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::sync::protocol::{Op, OpBody, TextUpdate, SCHEMA_VERSION};
+use rusqlite::types::Value as Sql;
+use rusqlite::{params_from_iter, OptionalExtension, Transaction};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+/// A field clock: the hlc of the write and the index of the device that made it.
+type FieldClock = (i64, i64);
+type Clocks = BTreeMap<String, FieldClock>;
+
+/// What changed in a committed transaction, for change events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed {
+    pub kind: EntityKind,
+    pub id: Id,
+}
+
+pub struct WriteTx<'a> {
+    tx: &'a Transaction<'a>,
+    device: DeviceInfo,
+    client: u64,
+    clock: &'a dyn Clock,
+    hlc: Hlc,
+    seq: u64,
+    changed: Vec<Changed>,
+    devices: HashMap<i64, Uuid>,
+}
+
+struct RowState {
+    rid: i64,
+    cl: i64,
+    base: FieldClock,
+    clocks: Clocks,
+    updated_at: i64,
+}
+
+impl RowState {
+    fn clock_of(&self, field: &str) -> FieldClock {
+        self.clocks.get(field).copied().unwrap_or(self.base)
+    }
+}
+
+const CREATED_AT: FieldSpec = FieldSpec { name: "created_at", ty: FieldTy::Instant };
+
+fn insert_sql(kind: EntityKind) -> &'static str {
+    static SQL: OnceLock<HashMap<EntityKind, String>> = OnceLock::new();
+    let map = SQL.get_or_init(|| {
+        EntityKind::ALL
+            .into_iter()
+            .map(|k| {
+                let mut cols = vec!["id", "space", "cl", "created_at", "updated_at", "_hlc", "_dev", "_clocks"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>();
+                for f in k.fields() {
+                    cols.push(f.name.to_string());
+                    if f.ty == FieldTy::RichText {
+                        cols.push(format!("{}_doc", f.name));
+                    }
+                }
+                let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+                (k, format!("INSERT INTO {} ({}) VALUES ({})", k.table(), cols.join(", "), marks))
+            })
+            .collect()
+    });
+    map.get(&kind).map(String::as_str).unwrap_or("")
+}
+
+impl<'a> WriteTx<'a> {
+    pub(crate) fn new(tx: &'a Transaction<'a>, device: DeviceInfo, clock: &'a dyn Clock, hlc: Hlc, seq: u64) -> Self {
+        WriteTx {
+            tx,
+            device,
+            client: text::client_id(&device.device),
+            clock,
+            hlc,
+            seq,
+            changed: Vec::new(),
+            devices: HashMap::from([(device.idx, device.device)]),
+        }
+    }
+
+    /// Persists the clock and sequence with the transaction; returns them and what changed.
+    pub(crate) fn finish(self) -> Result<(Hlc, u64, Vec<Changed>)> {
+        meta_set(self.tx, "hlc", &self.hlc.as_i64().to_string())?;
+        meta_set(self.tx, "device_seq", &self.seq.to_string())?;
+        Ok((self.hlc, self.seq, self.changed))
+    }
+
+    pub fn conn(&self) -> &rusqlite::Connection {
+        self.tx
+    }
+
+    pub fn device(&self) -> DeviceInfo {
+        self.device
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    fn tick(&mut self) -> Hlc {
+        let wall = self.clock.now().timestamp_millis().max(0) as u64;
+        self.hlc = Hlc::tick(self.hlc, wall);
+        self.hlc
+    }
+
+    fn row_state(&self, kind: EntityKind, id: &Id) -> Result<Option<RowState>> {
+        let sql = format!("SELECT rid, cl, _hlc, _dev, _clocks, updated_at FROM {} WHERE id = ?1", kind.table());
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let row = stmt
+            .query_row([id.to_string()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, i64>(5)?))
+            })
+            .optional()?;
+        Ok(match row {
+            None => None,
+            Some((rid, cl, h, d, clocks, updated_at)) => Some(RowState {
+                rid,
+                cl,
+                base: (h, d),
+                clocks: match clocks {
+                    Some(s) => serde_json::from_str(&s)?,
+                    None => Clocks::new(),
+                },
+                updated_at,
+            }),
+        })
+    }
+
+    fn load_doc(&self, kind: EntityKind, rid: i64, field: &str) -> Result<yrs::Doc> {
+        let sql = format!("SELECT {field}_doc FROM {} WHERE rid = ?1", kind.table());
+        let bytes: Option<Vec<u8>> = self.tx.prepare_cached(&sql)?.query_row([rid], |r| r.get(0))?;
+        text::load(self.client, bytes.as_deref())
+    }
+
+    fn append_outbox(&mut self, kind: EntityKind, id: &Id, space: &Uuid, hlc: Hlc, body: &OpBody) -> Result<()> {
+        self.seq += 1;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO outbox (seq, hlc, space, tbl, row_id, body, schema_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        stmt.execute(rusqlite::params![
+            self.seq as i64,
+            hlc.as_i64(),
+            space.to_string(),
+            kind.name(),
+            id.to_string(),
+            serde_json::to_string(body)?,
+            SCHEMA_VERSION
+        ])?;
+        self.changed.push(Changed { kind, id: *id });
+        Ok(())
+    }
+
+    /// Creates a record from its fields (a JSON object as serde makes it from the entity).
+    pub fn create(&mut self, kind: EntityKind, id: Id, data: &Map<String, Value>) -> Result<()> {
+        let hlc = self.tick();
+        let space = self.device.space;
+        let created = self.clock.now().timestamp_millis();
+        let mut params: Vec<Sql> = vec![
+            Sql::Text(id.to_string()),
+            Sql::Text(space.to_string()),
+            Sql::Integer(1),
+            Sql::Integer(created),
+            Sql::Integer(hlc.millis() as i64),
+            Sql::Integer(hlc.as_i64()),
+            Sql::Integer(self.device.idx),
+            Sql::Null,
+        ];
+        let mut body = OpBody { cl: Some(1), ..OpBody::default() };
+        body.set.insert(CREATED_AT.name.into(), instant_json(created));
+        for f in kind.fields() {
+            let v = data.get(f.name).unwrap_or(&Value::Null);
+            if f.ty == FieldTy::RichText {
+                let s = v.as_str().unwrap_or("");
+                let doc = text::load(self.client, None)?;
+                let update = text::set_text(&doc, s);
+                params.push(Sql::Text(s.to_string()));
+                match update {
+                    Some(u) => {
+                        params.push(Sql::Blob(u.clone()));
+                        body.text.insert(f.name.into(), TextUpdate(u));
+                    }
+                    None => params.push(Sql::Null),
+                }
+            } else {
+                params.push(to_sql(f, v)?);
+                body.set.insert(f.name.into(), v.clone());
+            }
+        }
+        self.tx.prepare_cached(insert_sql(kind))?.execute(params_from_iter(params)).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Error::Conflict(format!("a {} with id {id} already exists", kind.name()))
+            }
+            e => e.into(),
+        })?;
+        self.append_outbox(kind, &id, &space, hlc, &body)
+    }
+
+    /// Writes the given fields of an existing record. Returns false when nothing changed.
+    /// Text fields are diffed against their CRDT and stored as edits.
+    pub fn update(&mut self, kind: EntityKind, id: Id, fields: &Map<String, Value>) -> Result<bool> {
+        let mut row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
+        let space = self.row_space(kind, row.rid)?;
+        let hlc = self.tick();
+        let mut body = OpBody::default();
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<Sql> = Vec::new();
+        for (name, v) in fields {
+            let f = kind.field(name).ok_or_else(|| Error::invalid(name.as_str(), format!("a {} has no such field", kind.name())))?;
+            if f.ty == FieldTy::RichText {
+                let doc = self.load_doc(kind, row.rid, f.name)?;
+                let Some(update) = text::set_text(&doc, v.as_str().unwrap_or("")) else { continue };
+                params.push(Sql::Text(text::plain(&doc)));
+                sets.push(format!("{} = ?{}", f.name, params.len()));
+                params.push(Sql::Blob(text::state(&doc)));
+                sets.push(format!("{}_doc = ?{}", f.name, params.len()));
+                body.text.insert(f.name.into(), TextUpdate(update));
+            } else {
+                let prev = row.clock_of(f.name).0;
+                if prev != 0 {
+                    body.prev.insert(f.name.into(), Hlc::from_i64(prev));
+                }
+                params.push(to_sql(f, v)?);
+                sets.push(format!("{} = ?{}", f.name, params.len()));
+                row.clocks.insert(f.name.into(), (hlc.as_i64(), self.device.idx));
+                body.set.insert(f.name.into(), v.clone());
+            }
+        }
+        if sets.is_empty() {
+            return Ok(false);
+        }
+        params.push(Sql::Integer(hlc.millis() as i64));
+        sets.push(format!("updated_at = ?{}", params.len()));
+        params.push(Sql::Text(serde_json::to_string(&row.clocks)?));
+        sets.push(format!("_clocks = ?{}", params.len()));
+        params.push(Sql::Integer(row.rid));
+        let sql = format!("UPDATE {} SET {} WHERE rid = ?{}", kind.table(), sets.join(", "), params.len());
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        self.append_outbox(kind, &id, &space, hlc, &body)?;
+        Ok(true)
+    }
+
+    fn row_space(&self, kind: EntityKind, rid: i64) -> Result<Uuid> {
+        let sql = format!("SELECT space FROM {} WHERE rid = ?1", kind.table());
+        let s: String = self.tx.prepare_cached(&sql)?.query_row([rid], |r| r.get(0))?;
+        Uuid::parse_str(&s).map_err(|e| Error::Storage(format!("space id: {e}")))
+    }
+
+    /// Moves a record to Trash (`deleted`) or back. Returns false when it already was there.
+    pub fn set_deleted(&mut self, kind: EntityKind, id: Id, deleted: bool) -> Result<bool> {
+        let row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
+        let is_deleted = row.cl % 2 == 0;
+        if is_deleted == deleted {
+            return Ok(false);
+        }
+        let space = self.row_space(kind, row.rid)?;
+        let hlc = self.tick();
+        let cl = row.cl + 1;
+        let sql = format!("UPDATE {} SET cl = ?1, updated_at = ?2 WHERE rid = ?3", kind.table());
+        self.tx.prepare_cached(&sql)?.execute(rusqlite::params![cl, hlc.millis() as i64, row.rid])?;
+        let body = OpBody { cl: Some(cl as u32), ..OpBody::default() };
+        self.append_outbox(kind, &id, &space, hlc, &body)
+            .map(|_| true)
+    }
+
+    fn device_idx(&mut self, device: Uuid) -> Result<i64> {
+        if let Some((idx, _)) = self.devices.iter().find(|(_, d)| **d == device) {
+            return Ok(*idx);
+        }
+        self.tx.execute("INSERT OR IGNORE INTO devices (id) VALUES (?1)", [device.to_string()])?;
+        let idx: i64 = self.tx.query_row("SELECT idx FROM devices WHERE id = ?1", [device.to_string()], |r| r.get(0))?;
+        self.devices.insert(idx, device);
+        Ok(idx)
+    }
+
+    fn device_of(&mut self, idx: i64) -> Result<Uuid> {
+        if let Some(d) = self.devices.get(&idx) {
+            return Ok(*d);
+        }
+        let id: Option<String> = self.tx.query_row("SELECT id FROM devices WHERE idx = ?1", [idx], |r| r.get(0)).optional()?;
+        let d = id.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or(Uuid::nil());
+        self.devices.insert(idx, d);
+        Ok(d)
+    }
+
+    /// Applies an op made on another device (or replayed from an outbox): last writer wins per
+    /// field by `(hlc, device)`, text updates merge, the highest causal length wins. Applying
+    /// the same op twice, or ops in another order, gives the same record.
+    pub fn apply_remote(&mut self, op: &Op) -> Result<()> {
+        let kind = EntityKind::from_name(&op.table).ok_or_else(|| Error::invalid("table", format!("unknown record kind '{}'", op.table)))?;
+        let wall = self.clock.now().timestamp_millis().max(0) as u64;
+        self.hlc = Hlc::observe(self.hlc, op.hlc, wall);
+        let dev = self.device_idx(op.device)?;
+        let clock: FieldClock = (op.hlc.as_i64(), dev);
+        match self.row_state(kind, &op.row)? {
+            None => self.insert_from_op(kind, op, clock)?,
+            Some(row) => self.merge_into(kind, op, clock, row)?,
+        }
+        self.changed.push(Changed { kind, id: op.row });
+        Ok(())
+    }
+
+    fn insert_from_op(&mut self, kind: EntityKind, op: &Op, clock: FieldClock) -> Result<()> {
+        let mut clocks = Clocks::new();
+        let created = match op.set.get(CREATED_AT.name) {
+            Some(v) => to_sql(&CREATED_AT, v)?,
+            None => {
+                clocks.insert(CREATED_AT.name.into(), (0, 0));
+                Sql::Null
+            }
+        };
+        let mut params: Vec<Sql> = vec![
+            Sql::Text(op.row.to_string()),
+            Sql::Text(op.space.to_string()),
+            Sql::Integer(op.cl.unwrap_or(1) as i64),
+            created,
+            Sql::Integer(op.hlc.millis() as i64),
+            Sql::Integer(clock.0),
+            Sql::Integer(clock.1),
+            Sql::Null,
+        ];
+        for f in kind.fields() {
+            if f.ty == FieldTy::RichText {
+                match op.text.get(f.name) {
+                    Some(u) => {
+                        let doc = text::load(self.client, Some(&u.0))?;
+                        params.push(Sql::Text(text::plain(&doc)));
+                        params.push(Sql::Blob(text::state(&doc)));
+                    }
+                    None => {
+                        params.push(Sql::Null);
+                        params.push(Sql::Null);
+                    }
+                }
+            } else {
+                match op.set.get(f.name) {
+                    Some(v) => params.push(to_sql(f, v)?),
+                    None => {
+                        clocks.insert(f.name.into(), (0, 0));
+                        params.push(Sql::Null);
+                    }
+                }
+            }
+        }
+        if !clocks.is_empty() {
+            params[7] = Sql::Text(serde_json::to_string(&clocks)?);
+        }
+        self.tx.prepare_cached(insert_sql(kind))?.execute(params_from_iter(params))?;
+        Ok(())
+    }
+
+    fn wins(&mut self, incoming: FieldClock, current: FieldClock) -> Result<bool> {
+        if incoming.0 != current.0 {
+            return Ok(incoming.0 > current.0);
+        }
+        if incoming.1 == current.1 {
+            return Ok(false);
+        }
+        Ok(self.device_of(incoming.1)? > self.device_of(current.1)?)
+    }
+
+    fn merge_into(&mut self, kind: EntityKind, op: &Op, clock: FieldClock, mut row: RowState) -> Result<()> {
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<Sql> = Vec::new();
+        let mut clocks_changed = false;
+        for (name, v) in &op.set {
+            let f = if name == CREATED_AT.name {
+                &CREATED_AT
+            } else {
+                match kind.field(name) {
+                    Some(f) if f.ty != FieldTy::RichText => f,
+                    // A field this version does not know (a newer client's): ignored here.
+                    _ => continue,
+                }
+            };
+            if !self.wins(clock, row.clock_of(name))? {
+                continue;
+            }
+            params.push(to_sql(f, v)?);
+            sets.push(format!("{} = ?{}", f.name, params.len()));
+            row.clocks.insert(name.clone(), clock);
+            clocks_changed = true;
+        }
+        for (name, update) in &op.text {
+            let Some(f) = kind.field(name).filter(|f| f.ty == FieldTy::RichText) else { continue };
+            let doc = self.load_doc(kind, row.rid, f.name)?;
+            text::apply(&doc, &update.0)?;
+            params.push(Sql::Text(text::plain(&doc)));
+            sets.push(format!("{} = ?{}", f.name, params.len()));
+            params.push(Sql::Blob(text::state(&doc)));
+            sets.push(format!("{}_doc = ?{}", f.name, params.len()));
+        }
+        if let Some(cl) = op.cl {
+            if cl as i64 > row.cl {
+                params.push(Sql::Integer(cl as i64));
+                sets.push(format!("cl = ?{}", params.len()));
+            }
+        }
+        if clocks_changed {
+            // Drop overrides equal to the base clock, so a record ends up stored the same way
+            // whatever order its ops arrived in.
+            let base = row.base;
+            row.clocks.retain(|_, c| *c != base);
+            params.push(if row.clocks.is_empty() { Sql::Null } else { Sql::Text(serde_json::to_string(&row.clocks)?) });
+            sets.push(format!("_clocks = ?{}", params.len()));
+        }
+        let updated = row.updated_at.max(op.hlc.millis() as i64);
+        if updated != row.updated_at {
+            params.push(Sql::Integer(updated));
+            sets.push(format!("updated_at = ?{}", params.len()));
+        }
+        if sets.is_empty() {
+            return Ok(());
+        }
+        params.push(Sql::Integer(row.rid));
+        let sql = format!("UPDATE {} SET {} WHERE rid = ?{}", kind.table(), sets.join(", "), params.len());
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        Ok(())
+    }
+}
+
+/// Reads the outbox in seq order (what a peer needs to rebuild this book).
+pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit: usize) -> Result<Vec<Op>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, hlc, space, tbl, row_id, body, schema_version FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![after as i64, limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, i64>(6)?))
+    })?;
+    let mut ops = Vec::new();
+    for row in rows {
+        let (seq, hlc, space, table, row_id, body, schema) = row?;
+        let body: OpBody = serde_json::from_str(&body)?;
+        let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Storage(format!("outbox id: {e}")));
+        ops.push(Op {
+            space: parse(&space)?,
+            device,
+            seq: seq as u64,
+            hlc: Hlc::from_i64(hlc),
+            table,
+            row: parse(&row_id)?,
+            set: body.set,
+            text: body.text,
+            cl: body.cl,
+            prev: body.prev,
+            schema: schema as u32,
+        });
+    }
+    Ok(ops)
+}

@@ -1,0 +1,7 @@
+//! rapport-core's integration tests: one binary, a module per area.
+
+mod support;
+
+mod entities;
+mod outbox;
+mod search;
