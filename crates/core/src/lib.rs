@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod hlc;
@@ -14,6 +15,7 @@ pub mod security;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod views;
 
 pub use app::{App, Batch, Event};
 pub use clock::{Clock, FakeClock, SystemClock};

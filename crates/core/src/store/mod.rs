@@ -7,8 +7,10 @@ pub mod codec;
 pub mod dump;
 pub mod migrate;
 pub mod query;
+pub mod reminders;
 pub mod search;
 pub mod text;
+pub mod views;
 pub mod write;
 
 use crate::clock::Clock;

@@ -2,6 +2,11 @@
 
 mod support;
 
+mod demo;
 mod entities;
+mod migrations;
+mod reminders;
+mod security;
+mod views;
 mod outbox;
 mod search;

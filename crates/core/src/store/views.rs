@@ -1,0 +1,1 @@
+//! The queries behind the derived views (all SQL lives under `store`).

@@ -1,0 +1,1 @@
+//! Derived views: pure functions of the book's data and `now`.
