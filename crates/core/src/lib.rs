@@ -16,6 +16,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod views;
+pub mod wrapup;
 
 pub use app::{App, Batch, Event};
 pub use clock::{Clock, FakeClock, SystemClock};

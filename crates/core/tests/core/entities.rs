@@ -114,3 +114,41 @@ fn lists_filter_sort_and_page() {
     let e = b.app.accounts().list(&ListQuery::default().sort_by("name; DROP TABLE accounts", false)).unwrap_err();
     assert!(matches!(e, Error::Invalid { .. }));
 }
+
+#[test]
+fn wrapping_up_a_meeting_logs_an_interaction_and_turns_next_steps_into_tasks() {
+    use rapport_core::wrapup::{NextStep, WrapUp};
+    let b = book();
+    let acme = account(&b.app, "Acme");
+    let ana = contact(&b.app, &acme, "Ana", "Nowak", Some(BuyingRole::Champion));
+    let start = b.app.now();
+    let meeting = b.app.meetings().create(Meeting {
+        title: "QBR".into(),
+        starts_at: start,
+        ends_at: start + chrono::Duration::hours(1),
+        timezone: "Europe/Warsaw".into(),
+        account_id: Some(acme.id),
+        attendee_ids: vec![ana.id],
+        link: Some("https://zoom.us/j/123".into()),
+        ..Default::default()
+    }).unwrap();
+
+    let bad = WrapUp { body: "x".into(), next_steps: vec![NextStep { title: " ".into(), ..Default::default() }], ..Default::default() };
+    assert_eq!(b.app.wrap_up_meeting(meeting.id, bad).unwrap_err().field(), Some("next_steps[0].title"));
+    assert_eq!(b.app.notes().count(&ListQuery::default()).unwrap(), 0, "nothing half-written");
+
+    let done = b.app.wrap_up_meeting(meeting.id, WrapUp {
+        body: "Ana wants SSO before the rollout.".into(),
+        outcome: Some("positive".into()),
+        next_steps: vec![
+            NextStep { title: "Send SSO docs".into(), due_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24), contact_id: Some(ana.id) },
+            NextStep { title: "Book security review".into(), ..Default::default() },
+        ],
+    }).unwrap();
+    assert_eq!(done.note.data.kind, NoteKind::Meeting);
+    assert_eq!(done.note.data.contact_ids, vec![ana.id]);
+    assert_eq!(done.note.data.account_id, Some(acme.id));
+    assert_eq!(done.tasks.len(), 2);
+    assert!(done.tasks.iter().all(|t| t.data.meeting_id == Some(meeting.id) && t.data.account_id == Some(acme.id)));
+    assert_eq!(b.app.search("SSO", &[EntityKind::Note], 5).unwrap().len(), 1);
+}
