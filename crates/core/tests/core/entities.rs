@@ -152,3 +152,24 @@ fn wrapping_up_a_meeting_logs_an_interaction_and_turns_next_steps_into_tasks() {
     assert!(done.tasks.iter().all(|t| t.data.meeting_id == Some(meeting.id) && t.data.account_id == Some(acme.id)));
     assert_eq!(b.app.search("SSO", &[EntityKind::Note], 5).unwrap().len(), 1);
 }
+
+#[test]
+fn settings_are_validated_and_survive_a_restart() {
+    use rapport_core::settings::Settings;
+    let b = book();
+    let mut s = b.app.settings();
+    assert_eq!(s.gift_cap_cents, 10_000, "FINRA's long-standing USD 100 by default");
+    s.gift_cap_cents = 30_000;
+    s.stages.retain(|st| st.name != "Discover");
+    b.app.update_settings(s).unwrap();
+
+    let mut dup = b.app.settings();
+    dup.stages.push(dup.stages[0].clone());
+    assert_eq!(b.app.update_settings(dup).unwrap_err().field(), Some("stages"));
+    assert_eq!(b.app.update_settings(Settings { language: "xx".into(), ..Settings::default() }).unwrap_err().field(), Some("language"));
+
+    let path = b.dir.path().join("book.db");
+    let reopened = rapport_core::App::open(&path, key(), std::sync::Arc::new(b.clock.clone())).unwrap();
+    assert_eq!(reopened.settings().gift_cap_cents, 30_000);
+    assert!(reopened.settings().stage("Discover").is_none());
+}
