@@ -1,1 +1,161 @@
-//! demo tests
+//! The demo book: deterministic from a seed, complete, written through the one write path.
+
+use crate::support::{book, TestBook};
+use chrono::Datelike;
+use rapport_core::demo::{generate, sample_queries, DemoSize, DemoStats};
+use rapport_core::domain::*;
+use rapport_core::settings::StageOutcome;
+use rapport_core::{App, EntityKind, Filter, ListQuery};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+/// The book's content without what is made at write time (ids, clocks, references by id):
+/// one sorted line per record.
+fn summary(app: &App) -> Vec<String> {
+    let dump = app.canonical_dump().expect("dump");
+    let mut lines: Vec<String> = dump
+        .lines()
+        .map(|line| {
+            let mut rec: Value = serde_json::from_str(line).expect("dump line is JSON");
+            let obj = rec.as_object_mut().expect("record");
+            for k in ["id", "space", "clocks", "created_at", "updated_at"] {
+                obj.remove(k);
+            }
+            let kind = EntityKind::from_name(obj["kind"].as_str().unwrap_or("")).expect("kind");
+            if let Some(Value::Object(fields)) = obj.get_mut("fields") {
+                for f in kind.fields() {
+                    if matches!(f.ty, FieldTy::Ref(_)) || f.name.ends_with("_ids") || f.name == "about_id" {
+                        fields.remove(f.name);
+                    }
+                }
+            }
+            rec.to_string()
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn all<T: Entity>(app: &App) -> Vec<Record<T>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = app.repo::<T>().list(&ListQuery::default().page(offset, 1_000)).expect("list");
+        out.extend(page.items);
+        match page.next_offset {
+            Some(o) => offset = o,
+            None => return out,
+        }
+    }
+}
+
+fn tiny_book(seed: u64) -> (TestBook, DemoStats) {
+    let b = book();
+    let stats = generate(&b.app, &DemoSize::tiny(), seed, |_| {}).expect("generate");
+    (b, stats)
+}
+
+#[test]
+fn the_same_seed_makes_the_same_book_and_another_seed_another() {
+    let (a, stats_a) = tiny_book(7);
+    let (b, stats_b) = tiny_book(7);
+    let (c, _) = tiny_book(8);
+    assert_eq!(stats_a, stats_b);
+    let sa = summary(&a.app);
+    assert_eq!(sa.len() as u64, stats_a.rows);
+    assert_eq!(sa, summary(&b.app));
+    assert_ne!(sa, summary(&c.app));
+}
+
+#[test]
+fn every_record_is_in_the_outbox_and_counted() {
+    let (b, stats) = tiny_book(1);
+    assert_eq!(b.app.outbox(0, 1_000_000).expect("outbox").len() as u64, stats.rows);
+    for kind in EntityKind::ALL {
+        assert!(stats.by_kind.get(&kind).copied().unwrap_or(0) > 0, "the tiny book has no {}", kind.name());
+    }
+    let counted: BTreeMap<EntityKind, u64> = stats.by_kind.clone();
+    assert_eq!(b.app.accounts().count(&ListQuery::default()).expect("count"), counted[&EntityKind::Account]);
+    assert_eq!(b.app.notes().count(&ListQuery::default()).expect("count"), counted[&EntityKind::Note]);
+}
+
+#[test]
+fn a_tiny_book_shows_every_case_an_ae_meets() {
+    let (b, _) = tiny_book(3);
+    let app = &b.app;
+    let now = app.now();
+    let today = now.date_naive();
+    let settings = app.settings();
+
+    let opps = all::<Opportunity>(app);
+    let kinds: HashSet<_> = opps.iter().map(|o| o.data.kind).collect();
+    assert_eq!(kinds.len(), OppKind::ALL.len(), "every kind of opportunity");
+    let stages: HashSet<_> = opps.iter().map(|o| o.data.stage.as_str()).collect();
+    for s in &settings.stages {
+        assert!(stages.contains(s.name.as_str()), "an opportunity in {}", s.name);
+    }
+    for o in opps.iter().filter(|o| settings.stage(&o.data.stage).map(|s| s.outcome) == Some(StageOutcome::Lost)) {
+        assert!(o.data.lost_reason.as_deref().is_some_and(|r| !r.is_empty()));
+    }
+
+    let contracts = all::<Contract>(app);
+    assert!(contracts.iter().any(|c| c.data.end_date.is_some_and(|e| e >= today && e <= today + chrono::Duration::days(120))));
+    let tasks = all::<Task>(app);
+    assert!(tasks.iter().any(|t| !t.data.done && t.data.due_date.is_some_and(|d| d < today)), "an overdue task");
+    let meetings = all::<Meeting>(app);
+    assert!(meetings.iter().filter(|m| m.data.starts_at.date_naive() == today).count() >= 4, "meetings today");
+    assert!(all::<Quota>(app).iter().any(|q| q.data.period_start.is_some_and(|s| s <= today) && q.data.period_end.is_some_and(|e| e >= today)));
+
+    let mut per_recipient: BTreeMap<Id, i64> = BTreeMap::new();
+    for g in all::<Gift>(app).iter().filter(|g| g.data.kind == GiftKind::Gift && g.data.date.is_some_and(|d| d.year() == today.year())) {
+        *per_recipient.entry(g.data.recipient_id.expect("recipient")).or_default() += g.data.value_cents;
+    }
+    assert!(per_recipient.values().any(|&v| v > settings.gift_cap_cents), "someone over the gift cap");
+    assert!(per_recipient.values().any(|&v| v <= settings.gift_cap_cents && v >= settings.gift_cap_cents * 9 / 10), "someone near it");
+
+    let contacts = all::<Contact>(app);
+    assert!(contacts.iter().any(|c| c.data.reports_to.is_some()), "an org chart");
+    assert!(contacts.iter().any(|c| !c.data.personal_notes.is_empty()));
+    let notes = all::<Note>(app);
+    assert!(notes.iter().all(|n| n.data.body.len() >= 200 && n.data.body.len() <= 2_000));
+    assert!(notes.iter().any(|n| n.data.meeting_id.is_some()), "a meeting's notes");
+    assert!(notes.iter().any(|n| n.data.pinned));
+    assert!(!all::<Objection>(app).is_empty() && !all::<Holding>(app).is_empty() && !all::<Reminder>(app).is_empty());
+    let tier_a = app.accounts().count(&ListQuery::default().filter(Filter::eq("tier", "A"))).expect("count");
+    assert!(tier_a >= 3);
+}
+
+#[test]
+fn totals_are_exact_across_many_small_batches() {
+    let b = book();
+    let size = DemoSize { accounts: 31, contacts_per_account: 3, notes_per_account: 4, batch_rows: 40, ..DemoSize::tiny() };
+    let mut seen = Vec::new();
+    let stats = generate(&b.app, &size, 11, |rows| seen.push(rows)).expect("generate");
+    assert_eq!(stats.by_kind[&EntityKind::Account], 31);
+    assert_eq!(stats.by_kind[&EntityKind::Contact], 93);
+    assert_eq!(stats.by_kind[&EntityKind::Note], 124);
+    assert!(seen.len() > 3, "written in several transactions");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(seen.last().copied(), Some(stats.rows));
+    let names: HashSet<String> = all::<Account>(&b.app).into_iter().map(|a| a.data.name).collect();
+    assert_eq!(names.len(), 31, "account names are unique");
+}
+
+#[test]
+fn search_finds_what_the_generator_wrote() {
+    let (b, _) = tiny_book(5);
+    let app = &b.app;
+    let hits = app.search("security review", &[EntityKind::Note], 20).expect("search");
+    assert!(!hits.is_empty());
+    // A rare word: the codename or account name in one generated note.
+    let account = &all::<Account>(app)[7];
+    let short = account.data.name.split(' ').next().expect("name").to_string();
+    let hits = app.search(&short, &[EntityKind::Account], 20).expect("search");
+    assert!(hits.iter().any(|h| h.id == account.id));
+    let note = all::<Note>(app).into_iter().find(|n| n.data.body.contains("Project ")).expect("a note naming a codename");
+    let code: String = note.data.body.split("Project ").nth(1).expect("codename").split(['.', ',', '\n', ';']).next().expect("words").to_string();
+    let hits = app.search(&code, &[EntityKind::Note], 50).expect("search");
+    assert!(hits.iter().any(|h| h.id == note.id), "searching '{code}' finds the note");
+    assert_eq!(sample_queries(1, 200).len(), 200);
+    assert_eq!(sample_queries(1, 5), sample_queries(1, 5));
+}
