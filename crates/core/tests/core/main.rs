@@ -3,6 +3,7 @@
 mod support;
 
 mod demo;
+mod deps;
 mod entities;
 mod migrations;
 mod reminders;

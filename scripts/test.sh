@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs all of Rapport's tests, installing what the machine lacks first:
+#   1. every Rust test of the workspace (cargo nextest), inside a D-Bus session with a real,
+#      unlocked, throwaway gnome-keyring, so the keyring tests run instead of skipping;
+#   2. doc tests (nextest does not run them);
+#   3. the dependency check: rapport-core depends on no tauri, wry or axum crate;
+#   4. a smoke run of the store benchmark at the small size (once rapport-bench has it).
+# Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+started=$SECONDS
+failed=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "==> $name"
+  if "$@"; then
+    echo "==> $name: ok"
+  else
+    echo "==> $name: FAILED"
+    failed+=("$name")
+  fi
+}
+
+check_core_dependencies() {
+  local tree bad
+  tree=$(cargo tree -p rapport-core -e normal,build --prefix none --offline 2>/dev/null ||
+    cargo tree -p rapport-core -e normal,build --prefix none) || return 1
+  bad=$(grep -E '^(tauri|wry|axum)' <<<"$tree" | sort -u || true)
+  if [ -n "$bad" ]; then
+    echo "rapport-core must not depend on tauri, wry or axum, but it depends on:"
+    echo "$bad"
+    return 1
+  fi
+  echo "rapport-core depends on no tauri, wry or axum crate ($(sort -u <<<"$tree" | wc -l) crates checked)"
+}
+
+bench_smoke() {
+  local usage
+  usage=$(cargo run -q -p rapport-bench -- --help 2>&1) || true
+  if ! grep -q store <<<"$usage"; then
+    echo "rapport-bench has no store benchmark yet: skipped"
+    return 0
+  fi
+  cargo run --release -p rapport-bench -- store --size small --json
+}
+
+step "tests (cargo nextest, with a Secret Service keyring)" \
+  env RAPPORT_REQUIRE_KEYRING=1 bash scripts/with-keyring.sh cargo nextest run --workspace --no-fail-fast
+step "doc tests" cargo test --workspace --doc
+step "dependency check" check_core_dependencies
+step "bench smoke run (store, small)" bench_smoke
+
+echo
+elapsed=$((SECONDS - started))
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED after ${elapsed}s: ${failed[*]}"
+  exit 1
+fi
+echo "All tests passed in ${elapsed}s."

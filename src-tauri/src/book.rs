@@ -1,0 +1,121 @@
+//! Which book the shell opens, and how it is unlocked.
+
+use crate::args::Source;
+use crate::ipc::IpcError;
+use rapport_core::demo::{self, DemoSize};
+use rapport_core::security::{self, Unlock};
+use rapport_core::{App, Key, ListQuery, SystemClock, WireError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The file name of the book inside the OS data directory.
+const BOOK_FILE: &str = "book.db";
+
+/// Set to unlock with a passphrase instead of the OS keyring (a machine without one). Until the
+/// window can ask for it (a later issue), this is how a passphrase reaches the app.
+pub const PASSPHRASE_ENV: &str = "RAPPORT_PASSPHRASE";
+
+/// Set to open a book whose keyring entry is lost with its recovery key (which also puts the
+/// key back into the keyring). Interim, like `RAPPORT_PASSPHRASE`.
+pub const RECOVERY_KEY_ENV: &str = "RAPPORT_RECOVERY_KEY";
+
+/// The book as Tauri state: open, or the reason it is not (the window shows it).
+pub struct Book {
+    opened: Result<App, WireError>,
+    /// The recovery key of a book created just now: handed to the UI once, then forgotten.
+    recovery_key: Mutex<Option<String>>,
+}
+
+impl Book {
+    pub fn app(&self) -> Result<&App, IpcError> {
+        self.opened.as_ref().map_err(IpcError::from)
+    }
+
+    pub fn opened(&self) -> Result<&App, &WireError> {
+        self.opened.as_ref()
+    }
+
+    /// The recovery key, the first time only.
+    pub fn take_recovery_key(&self) -> Option<String> {
+        self.recovery_key.lock().ok().and_then(|mut k| k.take())
+    }
+}
+
+/// What `open` hands back to `main`: the state, and the demo book's temp dir (removed on drop).
+pub struct Opened {
+    pub book: Book,
+    pub demo_dir: Option<tempfile::TempDir>,
+}
+
+/// Where the user's book lives: the OS data directory (on Linux `~/.local/share/rapport/`).
+pub fn default_path() -> Result<PathBuf, String> {
+    directories::ProjectDirs::from("app", "Rapport", "Rapport")
+        .map(|dirs| dirs.data_dir().join(BOOK_FILE))
+        .ok_or_else(|| "cannot find the data directory (is HOME set?); pass --book PATH".to_string())
+}
+
+/// Opens the book `source` names. `Err` only when there is nowhere to put it; a book that does
+/// not open (no keyring, wrong key, too new) becomes an error the window shows.
+pub fn open(source: &Source) -> Result<Opened, String> {
+    match source {
+        Source::Default => Ok(Opened { book: open_book(&default_path()?), demo_dir: None }),
+        Source::Path(path) => Ok(Opened { book: open_book(path), demo_dir: None }),
+        Source::Demo => {
+            let dir = tempfile::Builder::new()
+                .prefix("rapport-demo-")
+                .tempdir()
+                .map_err(|e| format!("cannot create a temporary directory for the demo book: {e}"))?;
+            let book = Book { opened: open_demo(&dir.path().join(BOOK_FILE)).map_err(|e| e.to_wire()), recovery_key: Mutex::new(None) };
+            Ok(Opened { book, demo_dir: Some(dir) })
+        }
+    }
+}
+
+/// Opens (or creates) the book at `path` with its key from the OS keyring, or with the recovery
+/// key or passphrase from the environment when one is set.
+pub fn open_book(path: &Path) -> Book {
+    let unlock = if let Ok(key) = std::env::var(RECOVERY_KEY_ENV) {
+        Unlock::RecoveryKey(key)
+    } else if let Ok(passphrase) = std::env::var(PASSPHRASE_ENV) {
+        Unlock::Passphrase(passphrase)
+    } else {
+        Unlock::Keyring
+    };
+    match security::open_book(path, unlock, Arc::new(SystemClock)) {
+        Ok(opened) => Book { opened: Ok(opened.app), recovery_key: Mutex::new(opened.recovery_key.map(|k| k.0)) },
+        Err(e) => Book { opened: Err(e.to_wire()), recovery_key: Mutex::new(None) },
+    }
+}
+
+/// The demo book is the same every run (dated around today).
+const DEMO_SEED: u64 = 7;
+
+/// A fresh tiny demo book. Its key is random and never stored (no keyring entry is left
+/// behind): the book lives only as long as the app.
+fn open_demo(path: &Path) -> rapport_core::Result<App> {
+    let app = App::open_now(path, Key::Raw(rand::random()))?;
+    let stats = demo::generate(&app, &DemoSize::tiny(), DEMO_SEED, |_| {})?;
+    tracing::info!(rows = stats.rows, "demo book generated");
+    Ok(app)
+}
+
+/// What the first screen shows about the open book.
+#[derive(Debug, Clone, Serialize)]
+pub struct BookSummary {
+    pub path: String,
+    pub accounts: u64,
+    pub contacts: u64,
+    pub notes: u64,
+}
+
+/// TODO(core): this belongs in core as `App::summary()` so the command is one call into core.
+pub fn summary(app: &App) -> rapport_core::Result<BookSummary> {
+    let all = ListQuery::default();
+    Ok(BookSummary {
+        path: app.store().path().display().to_string(),
+        accounts: app.accounts().count(&all)?,
+        contacts: app.contacts().count(&all)?,
+        notes: app.notes().count(&all)?,
+    })
+}

@@ -1,0 +1,62 @@
+//! Rapport's desktop shell: opens the book, holds `rapport_core::App` as Tauri state and exposes
+//! commands that are each one call into core. Everything else lives in rapport-core.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod args;
+mod book;
+mod commands;
+mod ipc;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,rapport=debug".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let args = match args::Args::parse(std::env::args().skip(1)) {
+        Ok(args::Parsed::Run(args)) => args,
+        Ok(args::Parsed::Help) => {
+            println!("{}", args::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("rapport: {message}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+
+    // A failure to open is shown in the window (the UI asks again), so the app still starts.
+    let opened = match book::open(&args.source) {
+        Ok(opened) => opened,
+        Err(message) => {
+            eprintln!("rapport: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match opened.book.opened() {
+        Ok(app) => tracing::info!(book = %app.store().path().display(), "book open"),
+        Err(e) => tracing::error!(code = %e.code, "cannot open the book: {}", e.message),
+    }
+
+    let app = match tauri::Builder::default()
+        .manage(opened.book)
+        .invoke_handler(tauri::generate_handler![commands::book_summary, commands::take_recovery_key])
+        .build(tauri::generate_context!())
+    {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("rapport: cannot start the window: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = app.run_return(|_, _| {});
+    // The demo book's temp dir is removed here, after the window closed.
+    drop(opened.demo_dir);
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
