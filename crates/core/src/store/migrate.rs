@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/0002_search.sql")),
     (3, include_str!("../../migrations/0003_touch.sql")),
     (4, include_str!("../../migrations/0004_views.sql")),
+    (5, include_str!("../../migrations/0005_index_in_write_path.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -28,6 +28,19 @@ pub struct SearchHit {
 pub const SEARCHABLE: [EntityKind; 5] =
     [EntityKind::Account, EntityKind::Contact, EntityKind::Note, EntityKind::Opportunity, EntityKind::Objection];
 
+/// The columns of a kind's full-text index, in the order of its `<table>_fts` table; `None` for
+/// kinds that are not searchable. The write path keeps the index (see [`super::write`]).
+pub(crate) fn fts_columns(kind: EntityKind) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        EntityKind::Account => &["name", "domain", "industry", "tags"],
+        EntityKind::Contact => &["first_name", "last_name", "title", "email", "personal_notes"],
+        EntityKind::Note => &["title", "body"],
+        EntityKind::Opportunity => &["name", "next_step", "competitor"],
+        EntityKind::Objection => &["statement", "response"],
+        _ => return None,
+    })
+}
+
 fn title_expr(kind: EntityKind) -> &'static str {
     match kind {
         EntityKind::Account => "name",

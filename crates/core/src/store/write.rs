@@ -1,9 +1,15 @@
 //! The one write path (SYNC.md "Client"): in one SQLite transaction, change the row, its
 //! per-field clocks, and append the op to the outbox. Local edits and ops applied from another
-//! device both come through here, so the search index and derived lookups (kept by triggers)
-//! see every change.
+//! device both come through here, so the search index and derived lookups see every change.
+//!
+//! Derived lookups are kept by triggers. The full-text index is kept here: a transaction
+//! notes which searchable rows it wrote and indexes them once, at its end ([`WriteTx::finish`]).
+//! FTS5 flushes its pending terms to disk whenever a statement opens a savepoint, which every
+//! insert firing an indexing trigger does; indexed at the end, a bulk load of 20,000 notes
+//! writes a few large index segments instead of 20,000 one-row ones (about 3x faster).
 
 use super::codec::{instant_json, to_sql};
+use super::search::fts_columns;
 use super::{meta_set, text, DeviceInfo};
 use crate::clock::Clock;
 use crate::domain::{EntityKind, FieldSpec, FieldTy, Id};
@@ -37,6 +43,16 @@ pub struct WriteTx<'a> {
     seq: u64,
     changed: Vec<Changed>,
     devices: HashMap<i64, Uuid>,
+    /// Searchable rows written by this transaction, indexed by [`WriteTx::finish`].
+    fts: BTreeMap<(EntityKind, i64), FtsPending>,
+}
+
+/// Index work for one row.
+struct FtsPending {
+    /// The indexed values before this transaction (`None`: the row is new).
+    before: Option<Vec<Sql>>,
+    /// The values to index, when known without reading the row back.
+    after: Option<Vec<Sql>>,
 }
 
 struct RowState {
@@ -90,11 +106,13 @@ impl<'a> WriteTx<'a> {
             seq,
             changed: Vec::new(),
             devices: HashMap::from([(device.idx, device.device)]),
+            fts: BTreeMap::new(),
         }
     }
 
     /// Persists the clock and sequence with the transaction; returns them and what changed.
-    pub(crate) fn finish(self) -> Result<(Hlc, u64, Vec<Changed>)> {
+    pub(crate) fn finish(mut self) -> Result<(Hlc, u64, Vec<Changed>)> {
+        self.index_text()?;
         meta_set(self.tx, "hlc", &self.hlc.as_i64().to_string())?;
         meta_set(self.tx, "device_seq", &self.seq.to_string())?;
         Ok((self.hlc, self.seq, self.changed))
@@ -141,10 +159,21 @@ impl<'a> WriteTx<'a> {
         })
     }
 
+    /// A text field's CRDT. An empty `<field>_doc` (not NULL) stands for the doc a local create
+    /// made: this device's one insert of the whole text, which is rebuilt from the plain copy
+    /// exactly (same client, same clocks) instead of storing the text a second time.
     fn load_doc(&self, kind: EntityKind, rid: i64, field: &str) -> Result<yrs::Doc> {
-        let sql = format!("SELECT {field}_doc FROM {} WHERE rid = ?1", kind.table());
-        let bytes: Option<Vec<u8>> = self.tx.prepare_cached(&sql)?.query_row([rid], |r| r.get(0))?;
-        text::load(self.client, bytes.as_deref())
+        let sql = format!("SELECT {field}_doc, {field} FROM {} WHERE rid = ?1", kind.table());
+        let (bytes, plain): (Option<Vec<u8>>, Option<String>) =
+            self.tx.prepare_cached(&sql)?.query_row([rid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        match bytes {
+            Some(b) if b.is_empty() => {
+                let doc = text::load(self.client, None)?;
+                text::set_text(&doc, plain.as_deref().unwrap_or(""));
+                Ok(doc)
+            }
+            bytes => text::load(self.client, bytes.as_deref()),
+        }
     }
 
     fn append_outbox(&mut self, kind: EntityKind, id: &Id, space: &Uuid, hlc: Hlc, body: &OpBody) -> Result<()> {
@@ -191,7 +220,9 @@ impl<'a> WriteTx<'a> {
                 params.push(Sql::Text(s.to_string()));
                 match update {
                     Some(u) => {
-                        params.push(Sql::Blob(u.clone()));
+                        // The doc is this device's single insert of `s`: stored implicitly
+                        // (see `load_doc`); the outbox carries the update itself.
+                        params.push(Sql::Blob(Vec::new()));
                         body.text.insert(f.name.into(), TextUpdate(u));
                     }
                     None => params.push(Sql::Null),
@@ -207,6 +238,16 @@ impl<'a> WriteTx<'a> {
             }
             e => e.into(),
         })?;
+        if let Some(cols) = fts_columns(kind) {
+            let after = cols
+                .iter()
+                .map(|c| match kind.field(c) {
+                    Some(f) => to_sql(f, data.get(f.name).unwrap_or(&Value::Null)),
+                    None => Ok(Sql::Null),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None, after: Some(after) });
+        }
         self.append_outbox(kind, &id, &space, hlc, &body)
     }
 
@@ -248,6 +289,9 @@ impl<'a> WriteTx<'a> {
         params.push(Sql::Text(serde_json::to_string(&row.clocks)?));
         sets.push(format!("_clocks = ?{}", params.len()));
         params.push(Sql::Integer(row.rid));
+        if touches_index(kind, fields.keys()) {
+            self.reindex(kind, row.rid)?;
+        }
         let sql = format!("UPDATE {} SET {} WHERE rid = ?{}", kind.table(), sets.join(", "), params.len());
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
         self.append_outbox(kind, &id, &space, hlc, &body)?;
@@ -360,6 +404,9 @@ impl<'a> WriteTx<'a> {
             params[7] = Sql::Text(serde_json::to_string(&clocks)?);
         }
         self.tx.prepare_cached(insert_sql(kind))?.execute(params_from_iter(params))?;
+        if fts_columns(kind).is_some() {
+            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None, after: None });
+        }
         Ok(())
     }
 
@@ -427,10 +474,73 @@ impl<'a> WriteTx<'a> {
             return Ok(());
         }
         params.push(Sql::Integer(row.rid));
+        if touches_index(kind, op.set.keys().chain(op.text.keys())) {
+            self.reindex(kind, row.rid)?;
+        }
         let sql = format!("UPDATE {} SET {} WHERE rid = ?{}", kind.table(), sets.join(", "), params.len());
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
         Ok(())
     }
+
+    /// Notes that a searchable row is about to change: what it is indexed under now is read
+    /// (once per transaction) so the index can drop it at the end.
+    fn reindex(&mut self, kind: EntityKind, rid: i64) -> Result<()> {
+        let Some(cols) = fts_columns(kind) else { return Ok(()) };
+        if let Some(p) = self.fts.get_mut(&(kind, rid)) {
+            p.after = None;
+            return Ok(());
+        }
+        let before = read_indexed(self.tx, kind, cols, rid)?;
+        self.fts.insert((kind, rid), FtsPending { before, after: None });
+        Ok(())
+    }
+
+    /// Brings the full-text index in step with every searchable row this transaction wrote.
+    fn index_text(&mut self) -> Result<()> {
+        for ((kind, rid), p) in std::mem::take(&mut self.fts) {
+            let Some(cols) = fts_columns(kind) else { continue };
+            let t = kind.table();
+            if let Some(before) = p.before {
+                let sql = format!(
+                    "INSERT INTO {t}_fts ({t}_fts, rowid, {}) VALUES ('delete', ?1, {})",
+                    cols.join(", "),
+                    marks(2, cols.len())
+                );
+                let mut params = vec![Sql::Integer(rid)];
+                params.extend(before);
+                self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+            }
+            let after = match p.after {
+                Some(v) => Some(v),
+                None => read_indexed(self.tx, kind, cols, rid)?,
+            };
+            if let Some(after) = after {
+                let sql = format!("INSERT INTO {t}_fts (rowid, {}) VALUES (?1, {})", cols.join(", "), marks(2, cols.len()));
+                let mut params = vec![Sql::Integer(rid)];
+                params.extend(after);
+                self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether writing these fields changes what the row is found by.
+fn touches_index<'k>(kind: EntityKind, mut fields: impl Iterator<Item = &'k String>) -> bool {
+    fts_columns(kind).is_some_and(|cols| fields.any(|f| cols.contains(&f.as_str())))
+}
+
+fn marks(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The indexed columns of a row as stored (`None`: no such row).
+fn read_indexed(conn: &rusqlite::Connection, kind: EntityKind, cols: &[&str], rid: i64) -> Result<Option<Vec<Sql>>> {
+    let sql = format!("SELECT {} FROM {} WHERE rid = ?1", cols.join(", "), kind.table());
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([rid], |r| (0..cols.len()).map(|i| r.get::<_, Sql>(i)).collect::<rusqlite::Result<Vec<_>>>())
+        .optional()?)
 }
 
 /// Reads the outbox in seq order (what a peer needs to rebuild this book).
