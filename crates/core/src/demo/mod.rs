@@ -85,11 +85,17 @@ impl DemoSize {
         }
     }
 
-    /// `tiny`, `small` or `large`.
+    /// 10,000 accounts, 50,000 contacts, 200,000 notes.
+    pub fn medium() -> DemoSize {
+        DemoSize { accounts: 10_000, ..DemoSize::large() }
+    }
+
+    /// `tiny`, `small`, `medium` or `large`.
     pub fn named(name: &str) -> Option<DemoSize> {
         match name {
             "tiny" => Some(DemoSize::tiny()),
             "small" => Some(DemoSize::small()),
+            "medium" => Some(DemoSize::medium()),
             "large" => Some(DemoSize::large()),
             _ => None,
         }

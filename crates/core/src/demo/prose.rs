@@ -266,6 +266,9 @@ pub(crate) fn note_text(kind: crate::domain::NoteKind, target: usize, ctx: &Ctx<
             body.push_str(if bullets { "- " } else { "" });
             fill(&mut body, sentences[i], ctx, rng);
             body.push_str(if bullets { "\n" } else { " " });
+            if body.len() >= target {
+                break;
+            }
         }
         if rng.chance(0.08) {
             body.push_str("This is part of ");
@@ -273,7 +276,7 @@ pub(crate) fn note_text(kind: crate::domain::NoteKind, target: usize, ctx: &Ctx<
             body.push_str(".\n");
         }
         body.push('\n');
-        if body.len() >= target || used.len() >= TOPICS.len() || body.len() > 1_200 {
+        if body.len() >= target || used.len() >= TOPICS.len() || body.len() > 1_300 {
             break;
         }
         topic = loop {
@@ -297,10 +300,10 @@ pub(crate) fn note_text(kind: crate::domain::NoteKind, target: usize, ctx: &Ctx<
     (title, body)
 }
 
-/// A note length: most a few hundred characters, some up to ~1,500.
+/// A note length: most a few hundred characters, some up to ~1,500 (about 600 on average).
 pub(crate) fn note_length(rng: &mut Rng) -> usize {
     let u = rng.unit();
-    250 + (u * u * 1_250.0) as usize
+    200 + (u * u * u * 1_250.0) as usize
 }
 
 /// `(statement, rehearsed response)` per objection category.
