@@ -236,7 +236,9 @@ pub fn list<T: serde::de::DeserializeOwned>(conn: &Connection, kind: EntityKind,
         let spec = column_for(kind, &s.field)?;
         order.push(format!("{} {}", spec.name, if s.desc { "DESC" } else { "ASC" }));
     }
-    order.push("rid ASC".into());
+    // Ties go in the direction of the last sort key, so an index on the sort columns serves
+    // a descending list too (it walks backwards instead of sorting).
+    order.push(if q.sort.last().is_some_and(|s| s.desc) { "rid DESC" } else { "rid ASC" }.into());
     let sql = format!(
         "{} WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
         select_sql(kind),
