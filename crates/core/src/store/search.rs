@@ -93,10 +93,10 @@ fn fts_query_with(input: &str, allow_prefix: bool) -> Option<String> {
 
 /// How many matches of one kind are ranked. A query matching more (a common word in a book of
 /// two million notes) ranks the newest this many.
-const CANDIDATES: usize = 300;
+const CANDIDATES: usize = 150;
 
 /// How many of the newest records are read to find a prefix before asking the index.
-const SCAN: usize = 300;
+const SCAN: usize = 200;
 
 /// The newest `n` matches of `q` in `kind`. FTS5 reads a whole word's postings lazily, newest
 /// first, so this stops early however common the word.
@@ -240,12 +240,21 @@ fn bm25(tf: &[f64], len: f64, avg_len: f64) -> f64 {
     -tf.iter().map(|&f| f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg_len))).sum::<f64>()
 }
 
-/// The spans of the words of `s`, as the index splits them.
+/// The spans of the words of `s`, as the index splits them (letters and digits).
 fn spans(s: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 6);
     let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (c.is_alphanumeric(), start) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (word_char, width) = match bytes[i] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+            _ => match s[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => (false, 1),
+            },
+        };
+        match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(b)) => {
                 out.push((b, i));
@@ -253,6 +262,7 @@ fn spans(s: &str) -> Vec<(usize, usize)> {
             }
             _ => {}
         }
+        i += width;
     }
     if let Some(b) = start {
         out.push((b, s.len()));
@@ -343,6 +353,10 @@ impl Terms {
                 let word = &text[a..b];
                 let folded = if word.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
                     word
+                } else if word.is_ascii() {
+                    buf.clear();
+                    buf.extend(word.bytes().map(|c| c.to_ascii_lowercase() as char));
+                    buf.as_str()
                 } else {
                     buf.clear();
                     fold_into(&mut buf, word);
