@@ -141,7 +141,7 @@ mod replay_property {
                 }
                 Action::CreateNote(i, text) if !accounts.is_empty() => {
                     let id = accounts[*i as usize % accounts.len()];
-                    if b.app.accounts().get(id).unwrap().deleted {
+                    if b.app.accounts().get(id).unwrap().deleted || text.trim().is_empty() {
                         continue;
                     }
                     let acct = b.app.accounts().get(id).unwrap();
