@@ -4,8 +4,7 @@ use crate::args::Source;
 use crate::ipc::IpcError;
 use rapport_core::demo::{self, DemoSize};
 use rapport_core::security::{self, Unlock};
-use rapport_core::{App, Key, ListQuery, SystemClock, WireError};
-use serde::Serialize;
+use rapport_core::{App, Key, SystemClock, WireError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -98,24 +97,4 @@ fn open_demo(path: &Path) -> rapport_core::Result<App> {
     let stats = demo::generate(&app, &DemoSize::tiny(), DEMO_SEED, |_| {})?;
     tracing::info!(rows = stats.rows, "demo book generated");
     Ok(app)
-}
-
-/// What the first screen shows about the open book.
-#[derive(Debug, Clone, Serialize)]
-pub struct BookSummary {
-    pub path: String,
-    pub accounts: u64,
-    pub contacts: u64,
-    pub notes: u64,
-}
-
-/// TODO(core): this belongs in core as `App::summary()` so the command is one call into core.
-pub fn summary(app: &App) -> rapport_core::Result<BookSummary> {
-    let all = ListQuery::default();
-    Ok(BookSummary {
-        path: app.store().path().display().to_string(),
-        accounts: app.accounts().count(&all)?,
-        contacts: app.contacts().count(&all)?,
-        notes: app.notes().count(&all)?,
-    })
 }

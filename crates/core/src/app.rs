@@ -23,6 +23,15 @@ pub enum Event {
     ReminderDue(crate::reminders::DueReminder),
 }
 
+/// What the first screen shows about the open book.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BookSummary {
+    pub path: String,
+    pub accounts: u64,
+    pub contacts: u64,
+    pub notes: u64,
+}
+
 struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
@@ -149,6 +158,17 @@ impl App {
     }
     pub fn quotas(&self) -> Repo<'_, Quota> {
         self.repo()
+    }
+
+    /// Where the book is and how much it holds (the first screen).
+    pub fn summary(&self) -> Result<BookSummary> {
+        let all = crate::ListQuery::default();
+        Ok(BookSummary {
+            path: self.store().path().display().to_string(),
+            accounts: self.accounts().count(&all)?,
+            contacts: self.contacts().count(&all)?,
+            notes: self.notes().count(&all)?,
+        })
     }
 
     /// Full-text search across accounts, contacts, notes, opportunities and objections.

@@ -173,3 +173,16 @@ fn settings_are_validated_and_survive_a_restart() {
     assert_eq!(reopened.settings().gift_cap_cents, 30_000);
     assert!(reopened.settings().stage("Discover").is_none());
 }
+
+#[test]
+fn the_book_summary_counts_live_records() {
+    let b = book();
+    let acme = account(&b.app, "Acme");
+    let gone = account(&b.app, "Gone");
+    b.app.accounts().delete(gone.id).unwrap();
+    contact(&b.app, &acme, "Ana", "Nowak", None);
+    note(&b.app, &acme, "hello");
+    let s = b.app.summary().unwrap();
+    assert_eq!((s.accounts, s.contacts, s.notes), (1, 1, 1));
+    assert!(s.path.ends_with("book.db"));
+}
