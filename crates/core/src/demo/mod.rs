@@ -81,7 +81,7 @@ impl DemoSize {
             objections_per_account: 0.3,
             gifts_per_account: 0.2,
             meetings_today: 6,
-            batch_rows: 20_000,
+            batch_rows: 50_000,
         }
     }
 

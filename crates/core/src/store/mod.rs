@@ -106,6 +106,10 @@ impl Store {
         }
         let mut conn = open_conn(path, &key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
         migrate::migrate(&mut conn)?;
+        // The writer gets a larger page cache than readers: a bulk write (an import, a sync
+        // catching up) touches index pages all over the book, and re-reading one means
+        // decrypting it again. Pages are only held once touched.
+        conn.execute_batch("PRAGMA cache_size = -131072;")?;
         let device = ensure_identity(&conn)?;
         let hlc = Hlc::from_i64(meta_get(&conn, "hlc")?.and_then(|v| v.parse().ok()).unwrap_or(0));
         let seq: u64 = meta_get(&conn, "device_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
