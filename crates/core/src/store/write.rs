@@ -159,20 +159,21 @@ impl<'a> WriteTx<'a> {
         })
     }
 
-    /// A text field's CRDT. An empty `<field>_doc` (not NULL) stands for the doc a local create
-    /// made: this device's one insert of the whole text, which is rebuilt from the plain copy
-    /// exactly (same client, same clocks) instead of storing the text a second time.
+    /// A text field's CRDT. A local create stores no copy of it: its doc is one insert of the
+    /// whole text by the creating client, rebuilt exactly (same client, same clocks) from the
+    /// plain copy. `<field>_doc` then holds [`IMPLICIT_DOC`] and that client's id.
     fn load_doc(&self, kind: EntityKind, rid: i64, field: &str) -> Result<yrs::Doc> {
         let sql = format!("SELECT {field}_doc, {field} FROM {} WHERE rid = ?1", kind.table());
         let (bytes, plain): (Option<Vec<u8>>, Option<String>) =
             self.tx.prepare_cached(&sql)?.query_row([rid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        match bytes {
-            Some(b) if b.is_empty() => {
-                let doc = text::load(self.client, None)?;
+        match bytes.as_deref().and_then(|b| implicit_client(b, self.client)) {
+            Some(client) => {
+                let doc = text::load(client, None)?;
                 text::set_text(&doc, plain.as_deref().unwrap_or(""));
-                Ok(doc)
+                // Edits from here on are this device's.
+                text::load(self.client, Some(&text::state(&doc)))
             }
-            bytes => text::load(self.client, bytes.as_deref()),
+            None => text::load(self.client, bytes.as_deref()),
         }
     }
 
@@ -222,7 +223,7 @@ impl<'a> WriteTx<'a> {
                     Some(u) => {
                         // The doc is this device's single insert of `s`: stored implicitly
                         // (see `load_doc`); the outbox carries the update itself.
-                        params.push(Sql::Blob(Vec::new()));
+                        params.push(Sql::Blob(implicit_doc(self.client)));
                         body.text.insert(f.name.into(), TextUpdate(u));
                     }
                     None => params.push(Sql::Null),
@@ -522,6 +523,26 @@ impl<'a> WriteTx<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// First byte of a `<field>_doc` that stands for "one insert of the plain text by client N".
+/// A yrs v1 update starting with 0xFF would list over 127 clients and be far longer than 9 bytes.
+const IMPLICIT_DOC: u8 = 0xFF;
+
+fn implicit_doc(client: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(9);
+    v.push(IMPLICIT_DOC);
+    v.extend_from_slice(&client.to_le_bytes());
+    v
+}
+
+fn implicit_client(bytes: &[u8], this_device: u64) -> Option<u64> {
+    match bytes {
+        [IMPLICIT_DOC, rest @ ..] if rest.len() == 8 => rest.try_into().ok().map(u64::from_le_bytes),
+        // Books written by the first version of this scheme marked it with an empty blob.
+        [] => Some(this_device),
+        _ => None,
     }
 }
 

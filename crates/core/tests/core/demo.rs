@@ -206,3 +206,29 @@ fn the_search_index_stays_in_step_through_bulk_loads_edits_and_replays() {
     assert_index_in_step(&other);
     assert_eq!(other.app.search("zanzibar", &[EntityKind::Note], 10).expect("search").len(), 1);
 }
+
+#[test]
+fn a_generated_note_edited_on_two_devices_keeps_both_edits() {
+    // A local create stores its text CRDT implicitly (rebuilt from the plain text); edits on
+    // top of it must still merge with edits made elsewhere.
+    let (a, _) = tiny_book(4);
+    let b = book();
+    let ops = a.app.outbox(0, 1_000_000).expect("outbox");
+    b.app.apply_ops(&ops).expect("replay");
+    let note = all::<Note>(&a.app).remove(0);
+    let base = note.data.body.clone();
+    let mut on_a = note.data.clone();
+    on_a.body = format!("Edited on the laptop.\n{base}");
+    a.app.notes().update(note.id, on_a).expect("edit on a");
+    let mut on_b = b.app.notes().get(note.id).expect("note on b").data;
+    on_b.body = format!("{base}\nEdited on the desktop.");
+    b.app.notes().update(note.id, on_b).expect("edit on b");
+    let seen = ops.len() as u64;
+    let from_a: Vec<_> = a.app.outbox(0, 1_000_000).expect("outbox").into_iter().filter(|o| o.seq > seen).collect();
+    let from_b = b.app.outbox(0, 1_000_000).expect("outbox");
+    a.app.apply_ops(&from_b).expect("b to a");
+    b.app.apply_ops(&from_a).expect("a to b");
+    let merged = a.app.notes().get(note.id).expect("note").data.body;
+    assert_eq!(merged, format!("Edited on the laptop.\n{base}\nEdited on the desktop."));
+    assert_eq!(b.app.notes().get(note.id).expect("note").data.body, merged);
+}
