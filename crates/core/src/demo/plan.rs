@@ -86,7 +86,7 @@ pub(crate) fn paired_count(seed: u64, salt: u64, i: u64, accounts: u64, avg: u32
         return avg as usize;
     }
     let d = Rng::new(seed ^ salt, i / 2).below(avg as u64) as usize;
-    if i % 2 == 0 {
+    if i & 1 == 0 {
         avg as usize + d
     } else {
         avg as usize - d
@@ -171,8 +171,8 @@ pub(crate) fn plan(env: &Env, size: &DemoSize, i: u64) -> Plan {
     let mut people: Vec<(String, String)> = Vec::with_capacity(n_contacts);
     for j in 0..n_contacts {
         let level = if j == 0 { 0 } else if j <= 2 { 1 } else { 2 };
-        let first = *rng.pick(&FIRST_NAMES);
-        let last = *rng.pick(&LAST_NAMES);
+        let first = rng.word(&FIRST_NAMES);
+        let last = rng.word(&LAST_NAMES);
         let title = rng.pick(TITLES[level]).to_string();
         let reports_to = match level {
             0 => None,
@@ -196,9 +196,9 @@ pub(crate) fn plan(env: &Env, size: &DemoSize, i: u64) -> Plan {
             let ctx = Ctx { account: &short, people: &[], products: &[], competitor: "", code: "" };
             s.push_str(first);
             s.push(' ');
-            prose::fill(&mut s, *rng.pick(&HOBBIES), &ctx, &mut rng);
+            prose::fill(&mut s, rng.word(&HOBBIES), &ctx, &mut rng);
             s.push_str(". ");
-            prose::fill(&mut s, *rng.pick(&FAMILY), &ctx, &mut rng);
+            prose::fill(&mut s, rng.word(&FAMILY), &ctx, &mut rng);
             s
         } else {
             String::new()
@@ -358,9 +358,9 @@ pub(crate) fn plan(env: &Env, size: &DemoSize, i: u64) -> Plan {
             stage: stage.name.clone(),
             probability: if rng.chance(0.2) { Some((stage.probability + rng.range(-10, 10)).clamp(0, 100)) } else { None },
             close_date: Some(close),
-            next_step: if open { Some(text(*rng.pick(&prose::NEXT_STEPS), &mut rng)) } else { None },
+            next_step: if open { Some(text(rng.word(&prose::NEXT_STEPS), &mut rng)) } else { None },
             competitor: if rng.chance(0.4) { Some(competitor.clone()) } else { None },
-            lost_reason: if stage.outcome == StageOutcome::Lost { Some(text(*rng.pick(&prose::LOST_REASONS), &mut rng)) } else { None },
+            lost_reason: if stage.outcome == StageOutcome::Lost { Some(text(rng.word(&prose::LOST_REASONS), &mut rng)) } else { None },
             stage_changed_at: None,
             source_ref: None,
         };
@@ -446,7 +446,7 @@ pub(crate) fn plan(env: &Env, size: &DemoSize, i: u64) -> Plan {
         };
         let next_steps = if rng.chance(0.4) {
             let mut s = String::new();
-            prose::fill(&mut s, *rng.pick(&prose::NEXT_STEPS), &ctx, &mut rng);
+            prose::fill(&mut s, rng.word(&prose::NEXT_STEPS), &ctx, &mut rng);
             Some(s)
         } else {
             None
@@ -474,7 +474,7 @@ pub(crate) fn plan(env: &Env, size: &DemoSize, i: u64) -> Plan {
     for k in 0..n_tasks {
         let due = if i < 2 && k == 0 { -3 - i as i64 } else { rng.range(-20, 30) };
         let mut title = String::new();
-        prose::fill(&mut title, *rng.pick(&prose::TASKS), &ctx, &mut rng);
+        prose::fill(&mut title, rng.word(&prose::TASKS), &ctx, &mut rng);
         let contact = (n_contacts > 0 && rng.chance(0.6)).then(|| rng.below(n_contacts as u64) as usize);
         let opp = (!p.opportunities.is_empty() && rng.chance(0.5)).then(|| rng.below(p.opportunities.len() as u64) as usize);
         let task = Task {

@@ -153,10 +153,10 @@ fn slot_value(out: &mut String, slot: &str, ctx: &Ctx<'_>, rng: &mut Rng) {
         "competitor" => out.push_str(ctx.competitor),
         "code" => out.push_str(ctx.code),
         "account" => out.push_str(ctx.account),
-        "system" | "system2" => out.push_str(*rng.pick(&SYSTEMS)),
-        "city" => out.push_str(*rng.pick(&CITIES)),
-        "month" => out.push_str(*rng.pick(&MONTHS)),
-        "weekday" => out.push_str(*rng.pick(&WEEKDAYS)),
+        "system" | "system2" => out.push_str(rng.word(&SYSTEMS)),
+        "city" => out.push_str(rng.word(&CITIES)),
+        "month" => out.push_str(rng.word(&MONTHS)),
+        "weekday" => out.push_str(rng.word(&WEEKDAYS)),
         "pct" => {
             let _ = write!(out, "{}", rng.range(5, 40));
         }

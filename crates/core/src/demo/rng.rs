@@ -47,6 +47,11 @@ impl Rng {
         &xs[self.below(xs.len() as u64) as usize]
     }
 
+    /// One of `words`.
+    pub fn word<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[self.below(words.len() as u64) as usize]
+    }
+
     /// `floor(avg)` plus one more with probability `frac(avg)`: averages `avg` over many draws.
     pub fn count(&mut self, avg: f64) -> usize {
         let avg = avg.max(0.0);

@@ -131,7 +131,10 @@ fn select_sql(kind: EntityKind, cols: &[&str], tail: &str) -> String {
     )
 }
 
-fn found_from_row(r: &rusqlite::Row<'_>, ncols: usize) -> rusqlite::Result<(i64, String, Option<String>, Option<String>, Vec<Option<String>>)> {
+/// `(rid, id, title, account, indexed texts)` of a read row.
+type Row = (i64, String, Option<String>, Option<String>, Vec<Option<String>>);
+
+fn found_from_row(r: &rusqlite::Row<'_>, ncols: usize) -> rusqlite::Result<Row> {
     let texts = (0..ncols).map(|i| r.get::<_, Option<String>>(4 + i)).collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, texts))
 }
@@ -329,11 +332,11 @@ impl Terms {
     }
 
     /// A read row as a match, unless `all` is asked and it lacks a query word.
-    fn found(&self, row: (i64, String, Option<String>, Option<String>, Vec<Option<String>>), all: bool) -> Option<Found> {
+    fn found(&self, row: Row, all: bool) -> Option<Found> {
         let (rid, id, title, account, texts) = row;
         let id = uuid::Uuid::parse_str(&id).ok()?;
         let (tf, len) = self.frequencies(&texts);
-        if all && tf.iter().any(|f| *f == 0.0) {
+        if all && tf.contains(&0.0) {
             return None;
         }
         Some(Found { rid, id, title, account, texts, tf, len })
@@ -373,7 +376,9 @@ impl Terms {
     /// A window of about [`SNIPPET_WORDS`] words around the first match, from the column with
     /// the most matches, with the matching words marked.
     fn snippet(&self, texts: &[Option<String>]) -> Vec<SnippetPart> {
-        let mut best: Option<(usize, &str, Vec<(usize, usize)>, Vec<bool>)> = None;
+        // (matches, text, word spans, which words match)
+        type Column<'t> = (usize, &'t str, Vec<(usize, usize)>, Vec<bool>);
+        let mut best: Option<Column<'_>> = None;
         for text in texts.iter().flatten() {
             let words = spans(text);
             let hit: Vec<bool> = words.iter().map(|&(a, b)| self.matches(&text[a..b])).collect();
