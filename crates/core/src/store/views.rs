@@ -193,7 +193,7 @@ pub fn account_contracts(conn: &Connection, account: Id, from: NaiveDate, limit:
 pub fn account_open_tasks(conn: &Connection, account: Id, limit: u32) -> Result<Vec<TaskRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TASK_COLS} FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id
-         WHERE t.account_id = ?1 AND t.done = 0 AND t.cl % 2 = 1
+         WHERE t.account_id = ?1 AND +t.done = 0 AND t.cl % 2 = 1
          ORDER BY t.due_date IS NULL, t.due_date, t.rid LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![account.to_string(), limit], TaskRow::read)?;
@@ -203,7 +203,7 @@ pub fn account_open_tasks(conn: &Connection, account: Id, limit: u32) -> Result<
 /// How many of the account's tasks are not done and due before `day`.
 pub fn count_overdue_tasks(conn: &Connection, account: Id, day: NaiveDate) -> Result<u64> {
     let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM tasks WHERE account_id = ?1 AND done = 0 AND due_date < ?2 AND cl % 2 = 1")?
+        .prepare_cached("SELECT count(*) FROM tasks WHERE account_id = ?1 AND +done = 0 AND +due_date < ?2 AND cl % 2 = 1")?
         .query_row(params![account.to_string(), date_sql(day)], |r| r.get(0))?;
     Ok(n as u64)
 }
