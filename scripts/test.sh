@@ -3,8 +3,9 @@
 #   1. every Rust test of the workspace (cargo nextest), inside a D-Bus session with a real,
 #      unlocked, throwaway gnome-keyring, so the keyring tests run instead of skipping;
 #   2. doc tests (nextest does not run them);
-#   3. the dependency check: rapport-core depends on no tauri, wry or axum crate;
-#   4. a smoke run of the store benchmark at the small size (its book is reused once built).
+#   3. clippy with warnings as errors;
+#   4. the dependency check: rapport-core depends on no tauri, wry or axum crate;
+#   5. a smoke run of the store benchmark at the small size (its book is reused once built).
 # Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,14 @@ check_core_dependencies() {
   echo "rapport-core depends on no tauri, wry or axum crate ($(sort -u <<<"$tree" | wc -l) crates checked)"
 }
 
+lint() {
+  if ! cargo clippy --version >/dev/null 2>&1; then
+    echo "clippy is not installed with this toolchain: skipped"
+    return 0
+  fi
+  cargo clippy --workspace --all-targets -- -D warnings
+}
+
 bench_smoke() {
   cargo run --release -p rapport-bench -- store --size small --json
 }
@@ -46,6 +55,7 @@ bench_smoke() {
 step "tests (cargo nextest, with a Secret Service keyring)" \
   env RAPPORT_REQUIRE_KEYRING=1 bash scripts/with-keyring.sh cargo nextest run --workspace --no-fail-fast
 step "doc tests" cargo test --workspace --doc
+step "lints (clippy, warnings are errors)" lint
 step "dependency check" check_core_dependencies
 step "bench smoke run (store, small)" bench_smoke
 

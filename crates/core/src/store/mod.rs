@@ -163,21 +163,20 @@ impl Store {
         let tx = w.conn.transaction()?;
         let mut wtx = write::WriteTx::new(&tx, self.device, self.clock.as_ref(), hlc0, seq0);
         let out = f(&mut wtx);
-        let result = match out {
+        match out {
             Ok(v) => {
-                let (hlc, seq, ops) = wtx.finish()?;
+                let (hlc, seq, changed) = wtx.finish()?;
                 tx.commit()?;
                 w.hlc = hlc;
                 w.seq = seq;
-                Ok((v, ops))
+                Ok((v, changed))
             }
             Err(e) => {
                 drop(wtx);
                 tx.rollback().ok();
                 Err(e)
             }
-        };
-        result
+        }
     }
 
     /// Reads a setting stored as JSON.
