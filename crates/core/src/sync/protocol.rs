@@ -72,3 +72,67 @@ pub(crate) struct OpBody {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prev: BTreeMap<String, Hlc>,
 }
+
+/// A cursor: for each device, the highest `seq` of its ops already seen in one space.
+///
+/// A device's ops reach the server in seq order with no gaps, so "everything up to seq N from
+/// device D" is a safe place to resume: a cursor can never skip an op.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VersionVector(pub BTreeMap<Uuid, u64>);
+
+impl VersionVector {
+    /// The highest seq seen from `device` (0: none).
+    pub fn get(&self, device: &Uuid) -> u64 {
+        self.0.get(device).copied().unwrap_or(0)
+    }
+
+    /// Records that everything up to `seq` from `device` has been seen.
+    pub fn advance(&mut self, device: Uuid, seq: u64) {
+        let e = self.0.entry(device).or_insert(0);
+        *e = (*e).max(seq);
+    }
+}
+
+/// `POST /v1/push`: ops of one device in one space, continuing the device's sequence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub space: Uuid,
+    pub device: Uuid,
+    pub ops: Vec<Op>,
+}
+
+/// The answer to an accepted push: every op of the device up to `accepted_seq` is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub accepted_seq: u64,
+}
+
+/// `POST /v1/pull`: the ops of a space after a cursor, at most `limit` of them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub space: Uuid,
+    #[serde(default)]
+    pub cursor: VersionVector,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+/// Ops after the request's cursor (in seq order per device), the cursor to send next time, and
+/// whether more ops are waiting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub ops: Vec<Op>,
+    pub cursor: VersionVector,
+    pub has_more: bool,
+}
+
+/// An error answer from the server: a stable `code` to branch on and a message for people.
+/// A push that does not continue the device's sequence carries the seq the server expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<u64>,
+}
