@@ -214,8 +214,4 @@ impl Batch<'_, '_> {
     pub fn update<T: Entity>(&mut self, id: Id, data: T) -> Result<bool> {
         crate::repo::update_in(self.w, self.settings, id, data)
     }
-
-    pub fn delete<T: Entity>(&mut self, id: Id) -> Result<bool> {
-        self.w.set_deleted(T::KIND, id, true)
-    }
 }
