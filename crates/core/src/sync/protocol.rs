@@ -94,10 +94,11 @@ impl VersionVector {
     }
 }
 
-/// `POST /v1/push`: ops of one device in one space, continuing the device's sequence.
+/// `POST /v1/push`: ops of one device, continuing its sequence. A device has one gap-free
+/// sequence across all spaces, so a batch may name several spaces (each op names its own); the
+/// server checks that the device may write every one of them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushRequest {
-    pub space: Uuid,
     pub device: Uuid,
     pub ops: Vec<Op>,
 }
@@ -118,13 +119,170 @@ pub struct PullRequest {
     pub limit: Option<usize>,
 }
 
-/// Ops after the request's cursor (in seq order per device), the cursor to send next time, and
-/// whether more ops are waiting.
+/// Ops of one space after the request's cursor (in seq order per device), the cursor to send
+/// next time, whether more ops are waiting, and the oldest client schema the space still accepts
+/// (a client whose [`SCHEMA_VERSION`] is lower is too old: it keeps working offline and says so).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PullResponse {
+    #[serde(default)]
+    pub space: Uuid,
     pub ops: Vec<Op>,
     pub cursor: VersionVector,
     pub has_more: bool,
+    #[serde(default)]
+    pub min_schema: u32,
+}
+
+/// `POST /v1/sync`: the common round trip. Pushes `push` (the device's ops from its next
+/// unacknowledged seq, possibly empty), then pulls each space of `pull` after its cursor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub device: Uuid,
+    #[serde(default)]
+    pub push: Vec<Op>,
+    #[serde(default)]
+    pub pull: Vec<PullRequest>,
+}
+
+/// The answer to `/v1/sync`: what was accepted (as `/v1/push` answers; on a gap the whole
+/// request fails with 409 and nothing is pulled) and one page per pulled space.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub accepted_seq: u64,
+    pub pulls: Vec<PullResponse>,
+}
+
+/// `GET /v1/snapshot?space=S&after=A&limit=N`: the current state of a space's records, keyset
+/// paged by `(table, row)`. A new device applies every page, then pulls ops after `cursor` (the
+/// space's version vector when the first page was read). Applying state newer than the cursor
+/// and then the ops after it converges, because every field is last-writer-wins by clock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SnapshotPage {
+    pub space: Uuid,
+    pub rows: Vec<SnapshotRow>,
+    pub cursor: VersionVector,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// The winning state of one record: each scalar field with the clock that wrote it, each text
+/// field as one merged yrs update, and the record's causal length.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotRow {
+    pub table: String,
+    pub row: Uuid,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldState>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub text: BTreeMap<String, TextUpdate>,
+    #[serde(default)]
+    pub cl: u32,
+}
+
+/// One field's winning value and the `(hlc, device)` that wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldState {
+    pub value: serde_json::Value,
+    pub hlc: Hlc,
+    pub device: Uuid,
+}
+
+/// `POST /v1/signup`: a new user. The password is hashed with argon2id and never stored.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SignUpRequest {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /v1/login`: signs in and registers (or re-registers) `device`, returning its token.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    pub device: Uuid,
+    #[serde(default)]
+    pub device_name: String,
+}
+
+/// A device token, sent afterwards as `Authorization: Bearer <token>`. The server keeps only
+/// its hash; revoking the device makes it useless.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub user: Uuid,
+    pub device: Uuid,
+    pub token: String,
+}
+
+impl std::fmt::Debug for SignUpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUpRequest").field("email", &self.email).field("password", &"***").finish()
+    }
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest").field("email", &self.email).field("password", &"***").field("device", &self.device).finish()
+    }
+}
+
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse").field("user", &self.user).field("device", &self.device).field("token", &"***").finish()
+    }
+}
+
+/// `GET /v1/devices`: the signed-in user's devices. `DELETE /v1/devices/{id}` revokes one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpaceKind {
+    /// One user's own book; every device of that user reads and writes it.
+    Private,
+    /// Shared by its members (an AE handing accounts to an account manager).
+    Team,
+}
+
+/// `POST /v1/spaces`: creates a space with a client-chosen id (a book made offline already has
+/// one), owned by the signed-in user. Idempotent; 403 if the id belongs to someone else.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SpaceRequest {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: SpaceKind,
+}
+
+/// `GET /v1/spaces`: the spaces the signed-in user may read and write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpaceInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: SpaceKind,
+    pub owner: Uuid,
+}
+
+/// `POST /v1/spaces/{id}/members`: adds the user with this email to a team space (owner only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MemberRequest {
+    pub email: String,
+}
+
+/// A server-sent event on `GET /v1/events` (`event: poke`): `space` has new ops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poke {
+    pub space: Uuid,
 }
 
 /// An error answer from the server: a stable `code` to branch on and a message for people.
