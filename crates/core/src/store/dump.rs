@@ -67,5 +67,17 @@ pub fn canonical_dump(conn: &Connection) -> Result<String> {
             out.push('\n');
         }
     }
+    // Concurrent versions (conflicts) are part of what must converge.
+    let mut heads: Vec<(String, String, String, i64, String, String)> = conn
+        .prepare("SELECT tbl, row_id, field, hlc, dev, value FROM field_heads")?
+        .query_map([], |r| {
+            let dev: i64 = r.get(4)?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, devices.get(&dev).cloned().unwrap_or_default(), r.get(5)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    heads.sort();
+    for (tbl, row, field, hlc, dev, value) in heads {
+        out.push_str(&format!("head {tbl} {row} {field} {hlc}@{dev} {value}\n"));
+    }
     Ok(out)
 }

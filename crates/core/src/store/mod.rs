@@ -5,10 +5,12 @@
 
 pub mod codec;
 pub mod dump;
+pub mod heads;
 pub mod migrate;
 pub mod query;
 pub mod reminders;
 pub mod search;
+pub mod sync_state;
 pub mod text;
 pub mod views;
 pub mod write;

@@ -8,7 +8,8 @@
 //! insert firing an indexing trigger does; indexed at the end, a bulk load of 20,000 notes
 //! writes a few large index segments instead of 20,000 one-row ones (about 3x faster).
 
-use super::codec::{instant_json, to_sql};
+use super::codec::{from_sql, instant_json, to_sql};
+use super::heads::{self, Head};
 use super::search::fts_columns;
 use super::{meta_set, text, DeviceInfo};
 use crate::clock::Clock;
@@ -19,6 +20,7 @@ use crate::sync::protocol::{Op, OpBody, TextUpdate, SCHEMA_VERSION};
 use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use uuid::Uuid;
@@ -258,6 +260,8 @@ impl<'a> WriteTx<'a> {
         let mut row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
         let space = self.row_space(kind, row.rid)?;
         let hlc = self.tick();
+        let row_key = id.to_string();
+        let has_heads = heads::row_has_heads(self.tx, kind, &row_key)?;
         let mut body = OpBody::default();
         let mut sets: Vec<String> = Vec::new();
         let mut params: Vec<Sql> = Vec::new();
@@ -275,6 +279,19 @@ impl<'a> WriteTx<'a> {
                 let prev = row.clock_of(f.name).0;
                 if prev != 0 {
                     body.prev.insert(f.name.into(), Hlc::from_i64(prev));
+                }
+                if has_heads {
+                    // The field had concurrent versions: this write, made having seen them all,
+                    // settles them (the conflict is resolved everywhere once this op arrives).
+                    let hs = heads::load(self.tx, kind, &row_key, f.name)?;
+                    if !hs.is_empty() {
+                        for h in &hs {
+                            heads::mark_superseded(self.tx, kind, &row_key, f.name, h.hlc)?;
+                        }
+                        let others = hs.iter().filter(|h| h.hlc != prev).map(|h| Hlc::from_i64(h.hlc)).collect();
+                        body.also_prev.insert(f.name.into(), others);
+                        heads::save(self.tx, kind, &row_key, f.name, &[])?;
+                    }
                 }
                 params.push(to_sql(f, v)?);
                 sets.push(format!("{} = ?{}", f.name, params.len()));
@@ -317,6 +334,7 @@ impl<'a> WriteTx<'a> {
         let cl = row.cl + 1;
         let sql = format!("UPDATE {} SET cl = ?1, updated_at = ?2 WHERE rid = ?3", kind.table());
         self.tx.prepare_cached(&sql)?.execute(rusqlite::params![cl, hlc.millis() as i64, row.rid])?;
+        heads::record_cl(self.tx, kind, &id.to_string(), cl, hlc.as_i64(), self.device.idx)?;
         let body = OpBody { cl: Some(cl as u32), ..OpBody::default() };
         self.append_outbox(kind, &id, &space, hlc, &body)
             .map(|_| true)
@@ -351,6 +369,13 @@ impl<'a> WriteTx<'a> {
         self.hlc = Hlc::observe(self.hlc, op.hlc, wall);
         let dev = self.device_idx(op.device)?;
         let clock: FieldClock = (op.hlc.as_i64(), dev);
+        let row_key = op.row.to_string();
+        for (field, p) in op.prev.iter().map(|(f, h)| (f, *h)).chain(op.also_prev.iter().flat_map(|(f, hs)| hs.iter().map(move |h| (f, *h)))) {
+            heads::mark_superseded(self.tx, kind, &row_key, field, p.as_i64())?;
+        }
+        if let Some(cl) = op.cl {
+            heads::record_cl(self.tx, kind, &row_key, cl as i64, clock.0, clock.1)?;
+        }
         match self.row_state(kind, &op.row)? {
             None => self.insert_from_op(kind, op, clock)?,
             Some(row) => self.merge_into(kind, op, clock, row)?,
@@ -411,20 +436,98 @@ impl<'a> WriteTx<'a> {
         Ok(())
     }
 
-    fn wins(&mut self, incoming: FieldClock, current: FieldClock) -> Result<bool> {
-        if incoming.0 != current.0 {
-            return Ok(incoming.0 > current.0);
+    /// Orders two field clocks: by hlc, then by device id.
+    fn cmp_clock(&mut self, a: FieldClock, b: FieldClock) -> Result<Ordering> {
+        if a.0 != b.0 || a.1 == b.1 {
+            return Ok(a.0.cmp(&b.0));
         }
-        if incoming.1 == current.1 {
-            return Ok(false);
+        Ok(self.device_of(a.1)?.cmp(&self.device_of(b.1)?))
+    }
+
+    fn current_value(&self, kind: EntityKind, rid: i64, f: &FieldSpec) -> Result<Value> {
+        let sql = format!("SELECT {} FROM {} WHERE rid = ?1", f.name, kind.table());
+        Ok(self.tx.prepare_cached(&sql)?.query_row([rid], |r| Ok(from_sql(f, r.get_ref(0)?)))?)
+    }
+
+    /// Merges one incoming field write into the field's heads (see [`heads`]). Returns the
+    /// field's new value and clock when they change: the highest head's (a list: the union of
+    /// its heads). The result depends only on which ops have arrived, not on their order.
+    #[allow(clippy::too_many_arguments)]
+    fn merge_field(
+        &mut self,
+        kind: EntityKind,
+        row: &RowState,
+        row_key: &str,
+        has_heads: bool,
+        f: &FieldSpec,
+        op: &Op,
+        v: &Value,
+        clock: FieldClock,
+    ) -> Result<Option<(Value, FieldClock)>> {
+        let name = f.name;
+        let prevs: Vec<i64> = op
+            .prev
+            .get(name)
+            .map(|h| h.as_i64())
+            .into_iter()
+            .chain(op.also_prev.get(name).into_iter().flatten().map(|h| h.as_i64()))
+            .collect();
+        let cur = row.clock_of(name);
+        let stored = if has_heads { heads::load(self.tx, kind, row_key, name)? } else { Vec::new() };
+        if stored.is_empty() && cur != clock && (cur.0 == 0 || prevs.contains(&cur.0)) {
+            // The common case: this write overwrites the field's only version.
+            if cur.0 == 0 && heads::is_superseded(self.tx, kind, row_key, name, clock.0)? {
+                return Ok(None);
+            }
+            return Ok(Some((v.clone(), clock)));
         }
-        Ok(self.device_of(incoming.1)? > self.device_of(current.1)?)
+        let mut hs = if !stored.is_empty() {
+            stored
+        } else if cur.0 != 0 {
+            vec![Head { hlc: cur.0, dev: cur.1, value: self.current_value(kind, row.rid, f)? }]
+        } else {
+            Vec::new()
+        };
+        hs.retain(|h| !prevs.contains(&h.hlc));
+        let known = hs.iter().any(|h| (h.hlc, h.dev) == clock);
+        if !known && !heads::is_superseded(self.tx, kind, row_key, name, clock.0)? {
+            hs.push(Head { hlc: clock.0, dev: clock.1, value: v.clone() });
+        }
+        if hs.is_empty() {
+            return Ok(None);
+        }
+        // Highest clock first.
+        let mut err = None;
+        hs.sort_by(|a, b| match self.cmp_clock((b.hlc, b.dev), (a.hlc, a.dev)) {
+            Ok(o) => o,
+            Err(e) => {
+                err = Some(e);
+                Ordering::Equal
+            }
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        if has_heads || hs.len() > 1 {
+            heads::save(self.tx, kind, row_key, name, &hs)?;
+        }
+        let winner = (hs[0].hlc, hs[0].dev);
+        if f.ty == FieldTy::Json && hs.len() > 1 {
+            let refs: Vec<&Head> = hs.iter().collect();
+            return Ok(Some((heads::union(&refs), winner)));
+        }
+        if winner == cur && f.ty != FieldTy::Json {
+            return Ok(None);
+        }
+        Ok(Some((hs[0].value.clone(), winner)))
     }
 
     fn merge_into(&mut self, kind: EntityKind, op: &Op, clock: FieldClock, mut row: RowState) -> Result<()> {
         let mut sets: Vec<String> = Vec::new();
         let mut params: Vec<Sql> = Vec::new();
         let mut clocks_changed = false;
+        let row_key = op.row.to_string();
+        let has_heads = heads::row_has_heads(self.tx, kind, &row_key)?;
         for (name, v) in &op.set {
             let f = if name == CREATED_AT.name {
                 &CREATED_AT
@@ -435,12 +538,10 @@ impl<'a> WriteTx<'a> {
                     _ => continue,
                 }
             };
-            if !self.wins(clock, row.clock_of(name))? {
-                continue;
-            }
-            params.push(to_sql(f, v)?);
+            let Some((value, winner)) = self.merge_field(kind, &row, &row_key, has_heads, f, op, v, clock)? else { continue };
+            params.push(to_sql(f, &value)?);
             sets.push(format!("{} = ?{}", f.name, params.len()));
-            row.clocks.insert(name.clone(), clock);
+            row.clocks.insert(name.clone(), winner);
             clocks_changed = true;
         }
         for (name, update) in &op.text {
@@ -588,6 +689,7 @@ pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit:
             text: body.text,
             cl: body.cl,
             prev: body.prev,
+            also_prev: body.also_prev,
             schema: schema as u32,
         });
     }

@@ -1,4 +1,5 @@
-//! Sync: the wire types shared with the server. The client engine and transport come with the
-//! sync issue; the write path already queues every change in the op format below.
+//! Sync (SYNC.md): the wire types shared with the server, the merge views (conflicts, pending
+//! changes, Trash), and the engine that pushes the outbox and pulls other devices' ops.
 
+pub mod conflicts;
 pub mod protocol;

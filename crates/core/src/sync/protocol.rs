@@ -37,6 +37,10 @@ pub struct Op {
     /// For each field in `set`, the clock of the version this op overwrote (absent: none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prev: BTreeMap<String, Hlc>,
+    /// For each field in `set`, other versions this write also overwrote: concurrent versions
+    /// the writer had seen (and so settled, e.g. by resolving a conflict or editing a list).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub also_prev: BTreeMap<String, Vec<Hlc>>,
     pub schema: u32,
 }
 
@@ -71,6 +75,8 @@ pub(crate) struct OpBody {
     pub cl: Option<u32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prev: BTreeMap<String, Hlc>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub also_prev: BTreeMap<String, Vec<Hlc>>,
 }
 
 /// A cursor: for each device, the highest `seq` of its ops already seen in one space.

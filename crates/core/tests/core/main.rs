@@ -11,3 +11,4 @@ mod security;
 mod views;
 mod outbox;
 mod search;
+mod sync_merge;
