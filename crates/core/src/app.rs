@@ -21,6 +21,8 @@ pub enum Event {
     Changed { kind: EntityKind, ids: Vec<Id> },
     /// A reminder is due now.
     ReminderDue(crate::reminders::DueReminder),
+    /// The sync state changed (see [`crate::sync::task`]).
+    SyncStatus(crate::sync::SyncStatus),
 }
 
 /// What the first screen shows about the open book.

@@ -133,12 +133,24 @@ pub fn upsert_space(conn: &Connection, space: Uuid, name: &str, kind: &str) -> R
     Ok(())
 }
 
-pub fn set_cursor(conn: &Connection, space: Uuid, cursor: &VersionVector, snapshot_done: bool) -> Result<()> {
+/// Moves a space's cursor (adding the space if it is new).
+pub fn set_cursor(conn: &Connection, space: Uuid, cursor: &VersionVector) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO sync_spaces (space, cursor, snapshot_done) VALUES (?1, ?2, ?3)
-         ON CONFLICT (space) DO UPDATE SET cursor = excluded.cursor, snapshot_done = excluded.snapshot_done",
+        "INSERT INTO sync_spaces (space, cursor) VALUES (?1, ?2) ON CONFLICT (space) DO UPDATE SET cursor = excluded.cursor",
     )?
-    .execute(rusqlite::params![space.to_string(), serde_json::to_string(cursor)?, snapshot_done])?;
+    .execute(rusqlite::params![space.to_string(), serde_json::to_string(cursor)?])?;
+    Ok(())
+}
+
+/// Notes that a space's snapshot has been applied (a new device pulls ops from then on).
+pub fn set_snapshot_done(conn: &Connection, space: Uuid) -> Result<()> {
+    conn.prepare_cached("UPDATE sync_spaces SET snapshot_done = 1 WHERE space = ?1")?.execute([space.to_string()])?;
+    Ok(())
+}
+
+/// Stops syncing a space this device may no longer use (its records stay in the book).
+pub fn remove_space(conn: &Connection, space: Uuid) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sync_spaces WHERE space = ?1")?.execute([space.to_string()])?;
     Ok(())
 }
 

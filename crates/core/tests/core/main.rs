@@ -12,3 +12,4 @@ mod views;
 mod outbox;
 mod search;
 mod sync_merge;
+mod sync_sim;
