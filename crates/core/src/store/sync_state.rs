@@ -202,3 +202,43 @@ pub fn set_meta(conn: &Connection, key: &str, value: Option<&str>) -> Result<()>
         }
     }
 }
+
+/// The records that travel with an account when it moves to another space: its contacts,
+/// notes, meetings, opportunities, contracts, holdings, tasks, objections, and the gifts to its
+/// contacts (Trash included).
+pub fn records_of_account(conn: &Connection, account: &Id) -> Result<Vec<(EntityKind, Id)>> {
+    let a = account.to_string();
+    let mut out = vec![(EntityKind::Account, *account)];
+    let by_account = [
+        EntityKind::Contact,
+        EntityKind::Note,
+        EntityKind::Meeting,
+        EntityKind::Opportunity,
+        EntityKind::Contract,
+        EntityKind::Holding,
+        EntityKind::Task,
+        EntityKind::Objection,
+    ];
+    for kind in by_account {
+        let sql = format!("SELECT id FROM {} WHERE account_id = ?1 ORDER BY id", kind.table());
+        let ids: Vec<String> = conn.prepare_cached(&sql)?.query_map([&a], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            out.push((kind, uuid(&id, "record id")?));
+        }
+    }
+    let gifts: Vec<String> = conn
+        .prepare_cached("SELECT g.id FROM gifts g JOIN contacts c ON c.id = g.recipient_id WHERE c.account_id = ?1 ORDER BY g.id")?
+        .query_map([&a], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in gifts {
+        out.push((EntityKind::Gift, uuid(&id, "record id")?));
+    }
+    Ok(out)
+}
+
+/// Whether this book syncs a team space with this id.
+pub fn is_team_space(conn: &Connection, space: Uuid) -> Result<bool> {
+    let v: Option<String> =
+        conn.prepare_cached("SELECT kind FROM sync_spaces WHERE space = ?1")?.query_row([space.to_string()], |r| r.get(0)).optional()?;
+    Ok(v.as_deref() == Some("team"))
+}

@@ -72,6 +72,8 @@ impl RowState {
 }
 
 const CREATED_AT: FieldSpec = FieldSpec { name: "created_at", ty: FieldTy::Instant };
+/// The record's space, written like a field when a record moves between spaces.
+const SPACE: FieldSpec = FieldSpec { name: "space", ty: FieldTy::Text };
 
 fn insert_sql(kind: EntityKind) -> &'static str {
     static SQL: OnceLock<HashMap<EntityKind, String>> = OnceLock::new();
@@ -316,6 +318,48 @@ impl<'a> WriteTx<'a> {
         Ok(true)
     }
 
+    /// Moves a record into another space (an account handed to a team): one op in the new space
+    /// carries the whole record — every field with this write's clock, the full text of its
+    /// text fields — so members who never saw it get all of it, and the record's later changes
+    /// go to the new space. Returns false when it already is there.
+    pub fn move_to_space(&mut self, kind: EntityKind, id: Id, space: Uuid) -> Result<bool> {
+        let row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
+        if self.row_space(kind, row.rid)? == space {
+            return Ok(false);
+        }
+        let hlc = self.tick();
+        let row_key = id.to_string();
+        let has_heads = heads::row_has_heads(self.tx, kind, &row_key)?;
+        let mut body = OpBody { cl: Some(row.cl as u32), ..OpBody::default() };
+        let scalars = [&CREATED_AT, &SPACE].into_iter().chain(kind.fields().iter().filter(|f| f.ty != FieldTy::RichText));
+        for f in scalars {
+            let v = if f.name == SPACE.name { Value::String(space.to_string()) } else { self.current_value(kind, row.rid, f)? };
+            let prev = row.clock_of(f.name).0;
+            if prev != 0 {
+                body.prev.insert(f.name.into(), Hlc::from_i64(prev));
+            }
+            if has_heads {
+                let hs = heads::load(self.tx, kind, &row_key, f.name)?;
+                if !hs.is_empty() {
+                    for h in &hs {
+                        heads::mark_superseded(self.tx, kind, &row_key, f.name, h.hlc)?;
+                    }
+                    body.also_prev.insert(f.name.into(), hs.iter().filter(|h| h.hlc != prev).map(|h| Hlc::from_i64(h.hlc)).collect());
+                    heads::save(self.tx, kind, &row_key, f.name, &[])?;
+                }
+            }
+            body.set.insert(f.name.into(), v);
+        }
+        for f in kind.fields().iter().filter(|f| f.ty == FieldTy::RichText) {
+            let doc = self.load_doc(kind, row.rid, f.name)?;
+            body.text.insert(f.name.into(), TextUpdate(text::state(&doc)));
+        }
+        let sql = format!("UPDATE {} SET space = ?1, _hlc = ?2, _dev = ?3, _clocks = NULL, updated_at = ?4 WHERE rid = ?5", kind.table());
+        self.tx.prepare_cached(&sql)?.execute(rusqlite::params![space.to_string(), hlc.as_i64(), self.device.idx, hlc.millis() as i64, row.rid])?;
+        self.append_outbox(kind, &id, &space, hlc, &body)?;
+        Ok(true)
+    }
+
     fn row_space(&self, kind: EntityKind, rid: i64) -> Result<Uuid> {
         let sql = format!("SELECT space FROM {} WHERE rid = ?1", kind.table());
         let s: String = self.tx.prepare_cached(&sql)?.query_row([rid], |r| r.get(0))?;
@@ -531,6 +575,8 @@ impl<'a> WriteTx<'a> {
         for (name, v) in &op.set {
             let f = if name == CREATED_AT.name {
                 &CREATED_AT
+            } else if name == SPACE.name {
+                &SPACE
             } else {
                 match kind.field(name) {
                     Some(f) if f.ty != FieldTy::RichText => f,

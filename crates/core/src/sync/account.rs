@@ -2,7 +2,8 @@
 //! keyring (never in a file); the server address and email are kept in the book.
 
 use super::http::HttpTransport;
-use super::protocol::{LoginRequest, SignUpRequest};
+use super::protocol::{LoginRequest, MemberRequest, SignUpRequest, SpaceKind, SpaceRequest};
+use super::transport::Transport;
 use super::transport::TransportError;
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -118,4 +119,31 @@ fn forget_sync_state(app: &App) -> Result<()> {
         sync_state::set_acked_seq(w.conn(), 0)?;
         sync_state::set_meta(w.conn(), "sync_space_registered", None)
     })
+}
+
+fn signed_in(app: &App) -> Result<HttpTransport> {
+    let acct = account(app)?.ok_or_else(|| Error::Unauthorized("sign in to a sync server first".into()))?;
+    let token = token(app)?.ok_or_else(|| Error::Unauthorized("sign in again: this laptop's sync token is missing".into()))?;
+    HttpTransport::new(&acct.server, Some(token))
+}
+
+/// Creates a team space on the server (needs the network) and starts syncing it.
+pub async fn create_team_space(app: &App, name: &str) -> Result<uuid::Uuid> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "give the team space a name"));
+    }
+    let t = signed_in(app)?;
+    let id = uuid::Uuid::now_v7();
+    t.create_space(SpaceRequest { id, name: name.into(), kind: SpaceKind::Team }).await.map_err(sign_in_error)?;
+    app.remember_team_space(id, name)?;
+    Ok(id)
+}
+
+/// Adds a colleague (by the email they signed up with) to a team space.
+pub async fn add_member(app: &App, space: uuid::Uuid, email: &str) -> Result<()> {
+    if !email.contains('@') {
+        return Err(Error::invalid("email", "enter your colleague's email"));
+    }
+    signed_in(app)?.add_member(space, &MemberRequest { email: email.trim().into() }).await.map_err(sign_in_error)
 }

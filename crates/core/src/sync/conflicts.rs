@@ -177,6 +177,33 @@ impl App {
         Ok(out)
     }
 
+    /// Remembers a team space this book syncs (made or joined on the server).
+    pub fn remember_team_space(&self, space: uuid::Uuid, name: &str) -> Result<()> {
+        self.write(|w| sync_state::upsert_space(w.conn(), space, name, "team"))
+    }
+
+    /// Hands an account to a team (an AE passing a won account to its account manager): the
+    /// account and its contacts, notes, meetings, opportunities, contracts, holdings, tasks,
+    /// objections and gifts move into the team space, in one transaction. Works offline; the
+    /// members see it once this laptop syncs. Returns how many records moved.
+    pub fn move_account_to_space(&self, account: Id, space: uuid::Uuid) -> Result<usize> {
+        self.write(|w| {
+            if !sync_state::is_team_space(w.conn(), space)? {
+                return Err(Error::invalid("space", "choose a team space this book syncs with"));
+            }
+            if !crate::store::query::exists(w.conn(), EntityKind::Account, &account)? {
+                return Err(Error::NotFound { what: "account" });
+            }
+            let mut moved = 0;
+            for (kind, id) in sync_state::records_of_account(w.conn(), &account)? {
+                if w.move_to_space(kind, id, space)? {
+                    moved += 1;
+                }
+            }
+            Ok(moved)
+        })
+    }
+
     /// How many local changes wait to be pushed.
     pub fn waiting_changes(&self) -> Result<u64> {
         self.store().read(sync_state::waiting)

@@ -87,6 +87,11 @@ impl HttpTransport {
         self.send(self.client.post(format!("{}/v1/login", self.base)).json(req)).await
     }
 
+    /// `POST /v1/spaces/{id}/members`: adds the user with this email to a team space.
+    pub async fn add_member(&self, space: Uuid, req: &super::protocol::MemberRequest) -> Result<(), TransportError> {
+        self.send_empty(self.client.post(format!("{}/v1/spaces/{space}/members", self.base)).json(req)).await
+    }
+
     /// `GET /v1/events`: the open stream of server-sent pokes.
     pub async fn events(&self) -> Result<reqwest::Response, TransportError> {
         let r = self.client.get(format!("{}/v1/events", self.base)).timeout(Duration::from_secs(24 * 3600));

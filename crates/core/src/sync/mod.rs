@@ -11,7 +11,7 @@ pub mod status;
 pub mod task;
 pub mod transport;
 
-pub use account::{sign_in, sign_out, sign_up, SyncAccount};
+pub use account::{add_member, create_team_space, sign_in, sign_out, sign_up, SyncAccount};
 pub use conflicts::{Conflict, PendingChange, Pick, TrashItem, Version};
 pub use engine::{sync_once, SyncError, SyncReport};
 pub use http::HttpTransport;

@@ -182,3 +182,39 @@ fn pending_changes_list_each_field_waiting_to_sync() {
     assert!(pending.iter().any(|p| p.field == "deleted"));
     assert_eq!(a.app.waiting_changes().unwrap(), 3);
 }
+
+#[test]
+fn an_account_handed_to_a_team_space_arrives_whole_for_a_member_who_never_saw_it() {
+    let ae = book();
+    let am = book();
+    let acme = account(&ae.app, "Acme");
+    let jo = contact(&ae.app, &acme, "Jo", "Park", Some(BuyingRole::Champion));
+    note(&ae.app, &acme, "Renewal hinges on the Łódź rollout 🚚");
+    let team = uuid::Uuid::now_v7();
+    assert!(matches!(ae.app.move_account_to_space(acme.id, team), Err(rapport_core::Error::Invalid { .. })), "an unknown space is refused");
+    ae.app.remember_team_space(team, "Acme handover").unwrap();
+    ae.clock.advance(chrono::Duration::seconds(60));
+    assert_eq!(ae.app.move_account_to_space(acme.id, team).unwrap(), 3);
+
+    // The account manager reads only the team space.
+    let team_ops: Vec<_> = ae.app.outbox(0, 10_000).unwrap().into_iter().filter(|op| op.space == team).collect();
+    am.app.apply_ops(&team_ops).unwrap();
+    let got = am.app.accounts().get(acme.id).unwrap();
+    assert_eq!(got.data.name, "Acme");
+    assert_eq!(got.space, team);
+    assert_eq!(am.app.contacts().get(jo.id).unwrap().data.buying_role, Some(BuyingRole::Champion));
+    let notes = am.app.notes().list(&rapport_core::ListQuery::default()).unwrap().items;
+    assert_eq!(notes[0].data.body, "Renewal hinges on the Łódź rollout 🚚");
+
+    // Later edits on either side travel through the team space and merge.
+    am.clock.advance(chrono::Duration::seconds(120));
+    let mut n = notes[0].data.clone();
+    n.body.push_str(" Signed off by Jo.");
+    am.app.notes().update(notes[0].id, n).unwrap();
+    let am_ops = am.app.outbox(0, 10_000).unwrap();
+    assert!(am_ops.iter().all(|op| op.space == team));
+    ae.app.apply_ops(&am_ops).unwrap();
+    assert_eq!(ae.app.notes().get(notes[0].id).unwrap().data.body, "Renewal hinges on the Łódź rollout 🚚 Signed off by Jo.");
+    set_industry(&ae.app, acme.id, "Logistics");
+    assert_eq!(ae.app.outbox(0, 10_000).unwrap().last().unwrap().space, team);
+}
