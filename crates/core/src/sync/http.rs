@@ -87,6 +87,16 @@ impl HttpTransport {
         self.send(self.client.post(format!("{}/v1/login", self.base)).json(req)).await
     }
 
+    /// `GET /v1/devices`: the signed-in user's devices.
+    pub async fn devices(&self) -> Result<Vec<super::protocol::DeviceInfo>, TransportError> {
+        self.send(self.client.get(format!("{}/v1/devices", self.base))).await
+    }
+
+    /// `DELETE /v1/devices/{id}`: revokes one of the user's devices (a lost laptop).
+    pub async fn revoke_device(&self, device: Uuid) -> Result<(), TransportError> {
+        self.send_empty(self.client.delete(format!("{}/v1/devices/{device}", self.base))).await
+    }
+
     /// `POST /v1/spaces/{id}/members`: adds the user with this email to a team space.
     pub async fn add_member(&self, space: Uuid, req: &super::protocol::MemberRequest) -> Result<(), TransportError> {
         self.send_empty(self.client.post(format!("{}/v1/spaces/{space}/members", self.base)).json(req)).await
