@@ -160,6 +160,11 @@ impl App {
         self.repo()
     }
 
+    /// Import from CSV, .xlsx, calendar invites and contact cards (see [`crate::io`]).
+    pub fn imports(&self) -> crate::io::Imports<'_> {
+        crate::io::Imports::new(self)
+    }
+
     /// Where the book is and how much it holds (the first screen).
     pub fn summary(&self) -> Result<BookSummary> {
         let all = crate::ListQuery::default();

@@ -5,6 +5,7 @@
 
 pub mod codec;
 pub mod dump;
+pub mod import;
 pub mod migrate;
 pub mod query;
 pub mod reminders;
