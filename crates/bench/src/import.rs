@@ -38,7 +38,7 @@ fn contact_row(i: usize) -> [String; 8] {
         "Director of Operations".into(),
         format!("person{i}@company{}.example.com", i % ACCOUNTS),
         format!("+1 312 555 {:04}", i % 10_000),
-        if i % 10 == 0 || i < 10 { String::new() } else { sf_id("003", i - i % 10) },
+        if i.is_multiple_of(10) || i < 10 { String::new() } else { sf_id("003", i - i % 10) },
     ]
 }
 
