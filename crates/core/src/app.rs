@@ -165,6 +165,11 @@ impl App {
         crate::io::Imports::new(self)
     }
 
+    /// Lists, the gift ledger and briefs as CSV, .xlsx or Markdown (see [`crate::io::export`]).
+    pub fn exports(&self) -> crate::io::export::Exports<'_> {
+        crate::io::export::Exports::new(self)
+    }
+
     /// Where the book is and how much it holds (the first screen).
     pub fn summary(&self) -> Result<BookSummary> {
         let all = crate::ListQuery::default();

@@ -12,9 +12,11 @@
 //! lists, the gift ledger and briefs; [`archive`] moves a whole book losslessly.
 
 pub mod commit;
+pub mod export;
 pub mod plan;
 pub mod read_csv;
 pub mod read_xlsx;
+pub mod sheet;
 pub mod source;
 pub mod table;
 pub mod values;

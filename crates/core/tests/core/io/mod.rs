@@ -1,6 +1,7 @@
 //! Import and export: every format with real-shaped samples, malformed ones included.
 
 mod crm;
+mod export;
 mod read;
 
 use rapport_core::io::{ImportReport, Mapping, Preview, Table};
