@@ -205,6 +205,11 @@ impl<'a> Exports<'a> {
         self.encode(sheet, format, "gift-ledger")
     }
 
+    /// The whole book as a portable archive in `dir` (see [`super::archive`]).
+    pub fn archive(&self, dir: &std::path::Path) -> Result<super::archive::Manifest> {
+        super::archive::export(self.app, dir)
+    }
+
     /// The prep brief of a meeting as Markdown.
     pub fn meeting_brief(&self, meeting: Id) -> Result<Export> {
         let brief = self.app.meeting_brief(meeting)?;

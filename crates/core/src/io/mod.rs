@@ -11,6 +11,7 @@
 //! Calendar invites ([`ics`]) and contact cards ([`vcard`]) import directly; [`export`] writes
 //! lists, the gift ledger and briefs; [`archive`] moves a whole book losslessly.
 
+pub mod archive;
 pub mod commit;
 pub mod export;
 pub mod plan;
@@ -123,6 +124,11 @@ impl<'a> Imports<'a> {
         let at = self.app.now().timestamp_millis();
         self.app.write(|w| sql::save_mapping(w.conn(), name, &json, at))?;
         Ok(m)
+    }
+
+    /// Restores a portable archive (see [`archive`]) into this book, in one transaction.
+    pub fn archive(&self, dir: &std::path::Path) -> Result<archive::Manifest> {
+        archive::restore(self.app, dir)
     }
 
     pub fn mappings(&self) -> Result<Vec<Mapping>> {

@@ -3,6 +3,7 @@
 //! One writer connection (behind a mutex) takes every change through [`write::WriteTx`];
 //! readers come from a small pool so views and search never wait for a write.
 
+pub mod archive;
 pub mod codec;
 pub mod dump;
 pub mod import;

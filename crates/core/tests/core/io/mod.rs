@@ -1,5 +1,6 @@
 //! Import and export: every format with real-shaped samples, malformed ones included.
 
+mod archive;
 mod crm;
 mod export;
 mod read;
