@@ -1,6 +1,5 @@
 use crate::support::*;
 use rapport_core::demo::{generate, DemoSize};
-use rapport_core::domain::*;
 use rapport_core::io::archive::Manifest;
 
 /// Edits that give records clocks from several writes, text CRDT history, a deleted record and
