@@ -27,3 +27,9 @@ CREATE TABLE import_mappings (
   mapping TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The highest SEQUENCE seen per calendar UID: an older copy of an invite is ignored.
+CREATE TABLE ics_events (
+  uid TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL
+) WITHOUT ROWID;

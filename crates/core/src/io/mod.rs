@@ -13,10 +13,13 @@
 
 pub mod archive;
 pub mod commit;
+pub mod contentline;
 pub mod export;
 pub mod plan;
+pub mod ics;
 pub mod read_csv;
 pub mod read_xlsx;
+pub mod rrule;
 pub mod sheet;
 pub mod source;
 pub mod table;
@@ -124,6 +127,11 @@ impl<'a> Imports<'a> {
         let at = self.app.now().timestamp_millis();
         self.app.write(|w| sql::save_mapping(w.conn(), name, &json, at))?;
         Ok(m)
+    }
+
+    /// Imports calendar invites (.ics) as meetings, in one transaction.
+    pub fn ics(&self, bytes: &[u8]) -> Result<ics::IcsReport> {
+        ics::import(self.app, bytes)
     }
 
     /// Restores a portable archive (see [`archive`]) into this book, in one transaction.

@@ -107,3 +107,16 @@ pub fn mappings(conn: &Connection) -> Result<Vec<(String, String)>> {
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The highest SEQUENCE imported for a calendar UID.
+pub fn ics_sequence(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT sequence FROM ics_events WHERE uid = ?1", [uid], |r| r.get(0)).optional()?)
+}
+
+pub fn set_ics_sequence(conn: &Connection, uid: &str, sequence: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO ics_events (uid, sequence) VALUES (?1, ?2) ON CONFLICT (uid) DO UPDATE SET sequence = max(sequence, excluded.sequence)",
+        rusqlite::params![uid, sequence],
+    )?;
+    Ok(())
+}

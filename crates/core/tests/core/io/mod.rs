@@ -3,6 +3,7 @@
 mod archive;
 mod crm;
 mod export;
+mod ics;
 mod read;
 
 use rapport_core::io::{ImportReport, Mapping, Preview, Table};
