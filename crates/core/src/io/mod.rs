@@ -24,6 +24,7 @@ pub mod sheet;
 pub mod source;
 pub mod table;
 pub mod values;
+pub mod vcard;
 
 pub use commit::{BatchInfo, ImportReport, Progress, UndoReport};
 pub use plan::{Action, Counts, FilePreview, Match, MatchReason, PlannedRow, Preview};
@@ -132,6 +133,11 @@ impl<'a> Imports<'a> {
     /// Imports calendar invites (.ics) as meetings, in one transaction.
     pub fn ics(&self, bytes: &[u8]) -> Result<ics::IcsReport> {
         ics::import(self.app, bytes)
+    }
+
+    /// Imports contact cards (.vcf, vCard 3.0 and 4.0) as contacts, in one transaction.
+    pub fn vcard(&self, bytes: &[u8]) -> Result<vcard::VcardReport> {
+        vcard::import(self.app, bytes)
     }
 
     /// Restores a portable archive (see [`archive`]) into this book, in one transaction.

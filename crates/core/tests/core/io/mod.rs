@@ -5,6 +5,7 @@ mod crm;
 mod export;
 mod ics;
 mod read;
+mod vcard;
 
 use rapport_core::io::{ImportReport, Mapping, Preview, Table};
 use rapport_core::App;
