@@ -102,7 +102,7 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Table> {
             table.errors.push(RowError::new(line, Some(&col), format!("a value of {} KB is too long (at most {} KB); the row was skipped", c.len() >> 10, MAX_CELL_BYTES >> 10)));
             continue;
         }
-        let cells: Vec<String> = rec.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect();
+        let cells: Vec<String> = rec.iter().map(|c| unguard(String::from_utf8_lossy(c).trim())).collect();
         table.rows.push(Row { line, cells });
     }
     check_truncated(&text, last_start, &mut table);
@@ -122,5 +122,15 @@ fn check_truncated(text: &str, last_start: Option<usize>, table: &mut Table) {
         let line = last.line;
         table.rows.pop();
         table.errors.push(RowError::new(line, None, "the file ends inside a quoted value that starts on this line; it may have been cut short"));
+    }
+}
+
+/// Undoes the `'` that exports (ours, and spreadsheet users by hand) put before text that
+/// would otherwise run as a formula, so an exported list imports back as it was. The text is
+/// only ever stored as text.
+fn unguard(s: &str) -> String {
+    match s.strip_prefix('\'') {
+        Some(rest) if crate::io::sheet::looks_like_formula(rest) => rest.to_string(),
+        _ => s.to_string(),
     }
 }

@@ -117,3 +117,27 @@ fn a_meeting_brief_exports_as_markdown() {
     let md = String::from_utf8(out.bytes).unwrap();
     assert!(md.starts_with('#') && md.contains("QBR with Acme"), "{md}");
 }
+
+#[test]
+fn formula_like_cells_import_as_plain_text_and_round_trip_through_an_export() {
+    let b = book();
+    let csv = "Name,Website\n\"=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\",evil.example\n@SUM(A1:A9),sum.example\n";
+    let (_, r) = super::import(&b.app, &[("accounts.csv", csv)]);
+    assert_eq!(r.created, 2, "{r:?}");
+    let names = |app: &rapport_core::App| -> Vec<String> {
+        app.accounts().list(&ListQuery::default().sort_by("name", false)).unwrap().items.into_iter().map(|a| a.data.name).collect()
+    };
+    assert_eq!(names(&b.app), ["=HYPERLINK(\"http://evil.example\",\"Click\")", "@SUM(A1:A9)"]);
+    let exported = b.app.exports().list(EntityKind::Account, &ListQuery::default(), Format::Csv).unwrap();
+    let text = String::from_utf8(exported.bytes.clone()).unwrap();
+    assert!(text.contains("'=HYPERLINK") && text.contains("'@SUM"), "{text}");
+    // The exported file imports into another book with the names as they were.
+    let other = book();
+    let im = other.app.imports();
+    let t = im.read("accounts.csv", &exported.bytes).unwrap();
+    let mut m = im.recognise(&t).unwrap();
+    m.kind = EntityKind::Account;
+    let p = im.preview(&[(t, m)]).unwrap();
+    im.commit(&p, &mut |_| {}).unwrap();
+    assert_eq!(names(&other.app), names(&b.app));
+}
