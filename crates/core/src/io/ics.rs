@@ -125,14 +125,15 @@ fn parse_duration(s: &str) -> Option<Duration> {
             unit => {
                 let n: i64 = num.parse().ok()?;
                 num.clear();
-                total += match unit {
-                    'W' => Duration::weeks(n),
-                    'D' => Duration::days(n),
-                    'H' => Duration::hours(n),
-                    'M' => Duration::minutes(n),
-                    'S' => Duration::seconds(n),
-                    _ => return None,
-                };
+                let part = match unit {
+                    'W' => Duration::try_weeks(n),
+                    'D' => Duration::try_days(n),
+                    'H' => Duration::try_hours(n),
+                    'M' => Duration::try_minutes(n),
+                    'S' => Duration::try_seconds(n),
+                    _ => None,
+                }?;
+                total = total.checked_add(&part)?;
             }
         }
     }
@@ -271,10 +272,11 @@ fn occurrences(e: &Event, book: &Book, now: DateTime<Utc>) -> std::result::Resul
     };
     let account_id = e.attendees.iter().filter_map(|a| a.rsplit_once('@')).find_map(|(_, d)| book.domains.get(d).copied());
     let link = e.links.iter().find(|l| is_meeting_link(l)).or(e.links.first()).cloned().filter(|l| crate::domain::validate::url("link", l).is_ok());
+    let end_of = |s: DateTime<Utc>| s.checked_add_signed(length).ok_or("the invite's end is out of range");
     let base = Meeting {
         title: if e.summary.is_empty() { "(no title)".into() } else { e.summary.chars().take(300).collect() },
         starts_at: start,
-        ends_at: start + length,
+        ends_at: end_of(start)?,
         timezone: tz.name().to_string(),
         location: e.location.as_ref().map(|l| l.chars().take(500).collect()),
         link,
@@ -298,7 +300,7 @@ fn occurrences(e: &Event, book: &Book, now: DateTime<Utc>) -> std::result::Resul
             When::Date(d) => d.and_hms_opt(0, 0, 0),
         }
     };
-    let until = |v: &str| parse_when(&Line { line: 0, name: String::new(), params: Vec::new(), value: v.into() }).and_then(|w| wall(&w)).map(|t| if v.len() == 8 { t + Duration::days(1) - Duration::seconds(1) } else { t });
+    let until = |v: &str| parse_when(&Line { line: 0, name: String::new(), params: Vec::new(), value: v.into() }).and_then(|w| wall(&w)).and_then(|t| if v.len() == 8 { t.checked_add_signed(Duration::seconds(86_399)) } else { Some(t) });
     let rule = rrule::parse(rule, until).map_err(|e| format!("RRULE: {e}"))?;
     let local_start = start.with_timezone(&tz).naive_local();
     let window_start = now - Duration::days(90);
@@ -315,7 +317,7 @@ fn occurrences(e: &Event, book: &Book, now: DateTime<Utc>) -> std::result::Resul
             continue;
         }
         let k = key(&e.uid, Some(s));
-        out.push(Occurrence { key: k.clone(), meeting: Meeting { starts_at: s, ends_at: s + length, source_ref: Some(k), ..base.clone() } });
+        out.push(Occurrence { key: k.clone(), meeting: Meeting { starts_at: s, ends_at: end_of(s)?, source_ref: Some(k), ..base.clone() } });
     }
     Ok(out)
 }

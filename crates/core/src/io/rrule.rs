@@ -62,7 +62,8 @@ pub fn parse(value: &str, until: impl Fn(&str) -> Option<NaiveDateTime>) -> Resu
             "BYDAY" => {
                 for d in v.split(',') {
                     let d = d.trim().to_uppercase();
-                    let (n, day) = d.split_at(d.len().saturating_sub(2));
+                    let cut = d.len().saturating_sub(2);
+                    let (n, day) = if d.is_char_boundary(cut) { d.split_at(cut) } else { return Err(format!("BYDAY={d} is not a weekday")) };
                     let day = weekday(day).ok_or_else(|| format!("BYDAY={d} is not a weekday"))?;
                     let n: i32 = if n.is_empty() { 0 } else { n.trim_start_matches('+').parse().map_err(|_| format!("BYDAY={d}"))? };
                     rule.by_day.push((n, day));
@@ -84,7 +85,7 @@ pub fn parse(value: &str, until: impl Fn(&str) -> Option<NaiveDateTime>) -> Resu
 /// The nth (1-based; negative from the end) `day` of a month.
 fn nth_weekday(year: i32, month: u32, n: i32, day: Weekday) -> Option<NaiveDate> {
     if n > 0 {
-        NaiveDate::from_weekday_of_month_opt(year, month, day, n as u8)
+        NaiveDate::from_weekday_of_month_opt(year, month, day, u8::try_from(n).ok()?)
     } else {
         let first_next = NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_months(Months::new(1))?;
         let mut d = first_next.pred_opt()?;
@@ -102,16 +103,16 @@ pub fn expand(rule: &Rule, start: NaiveDateTime, window_end: NaiveDateTime) -> V
     let mut produced = 0usize;
     let done = |t: NaiveDateTime, produced: usize| rule.count.is_some_and(|c| produced >= c) || rule.until.is_some_and(|u| t > u) || t > window_end;
     for period in 0..(MAX_OCCURRENCES as u32 * 4) {
-        let step = period * rule.interval;
+        let Some(step) = period.checked_mul(rule.interval) else { break };
         let candidates: Vec<NaiveDate> = match rule.freq {
             Freq::Daily => start.date().checked_add_days(Days::new(step as u64)).into_iter().collect(),
             Freq::Weekly => {
                 let Some(week_start) = start.date().checked_add_days(Days::new(7 * step as u64)) else { break };
-                let monday = week_start - chrono::Duration::days(week_start.weekday().num_days_from_monday() as i64);
+                let Some(monday) = week_start.checked_sub_days(Days::new(week_start.weekday().num_days_from_monday() as u64)) else { break };
                 if rule.by_day.is_empty() {
                     vec![week_start]
                 } else {
-                    let mut days: Vec<NaiveDate> = rule.by_day.iter().map(|(_, d)| monday + chrono::Duration::days(d.num_days_from_monday() as i64)).collect();
+                    let mut days: Vec<NaiveDate> = rule.by_day.iter().filter_map(|(_, d)| monday.checked_add_days(Days::new(d.num_days_from_monday() as u64))).collect();
                     days.sort();
                     days
                 }
@@ -129,7 +130,7 @@ pub fn expand(rule: &Rule, start: NaiveDateTime, window_end: NaiveDateTime) -> V
                 days.sort();
                 days
             }
-            Freq::Yearly => NaiveDate::from_ymd_opt(start.year() + step as i32, start.month(), start.day()).into_iter().collect(),
+            Freq::Yearly => i32::try_from(step).ok().and_then(|y| start.year().checked_add(y)).and_then(|y| NaiveDate::from_ymd_opt(y, start.month(), start.day())).into_iter().collect(),
         };
         let Some(last) = candidates.last().copied().or_else(|| start.date().checked_add_days(Days::new(step as u64))) else { break };
         for d in candidates {
@@ -180,5 +181,8 @@ mod tests {
         let r = parse("FREQ=DAILY;INTERVAL=2", |_| None).unwrap();
         assert_eq!(expand(&r, t("2026-11-01 08:00"), t("2026-11-07 00:00")).len(), 3);
         assert!(parse("FREQ=SECONDLY", |_| None).is_err());
+        assert!(parse("FREQ=WEEKLY;BYDAY=łł", |_| None).is_err());
+        let huge = parse("FREQ=YEARLY;INTERVAL=4294967295", |_| None).unwrap();
+        assert_eq!(expand(&huge, t("2026-11-01 08:00"), t("2030-01-01 00:00")).len(), 1);
     }
 }

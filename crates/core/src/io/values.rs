@@ -56,8 +56,8 @@ pub fn parse_amount(s: &str) -> Option<i64> {
 /// over 12), or an Excel serial day number.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if s.len() >= 10 {
-        if let Ok(d) = NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d") {
+    if let Some(head) = s.get(..10) {
+        if let Ok(d) = NaiveDate::parse_from_str(head, "%Y-%m-%d") {
             return Some(d);
         }
     }
@@ -190,6 +190,7 @@ mod tests {
         assert_eq!(parse_date("46112"), d);
         assert_eq!(parse_date("next week"), None);
         assert_eq!(parse_date("2/30/2026"), None);
+        assert_eq!(parse_date("2026-03-3ł"), None);
     }
 
     #[test]

@@ -168,6 +168,9 @@ fn broken_invites_are_reported_and_the_rest_still_import() {
     let e = b.app.imports().ics(&[0xFF, 0xFE, 0x00, 0x42]).unwrap_err();
     assert!(e.to_string().contains("UTF-8"), "{e}");
     let mixed = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:no-start\nSUMMARY:Broken\nEND:VEVENT\nBEGIN:VEVENT\nUID:bad-rule\nDTSTART:20261201T100000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\nBEGIN:VEVENT\nUID:ok\nDTSTART:20261201T100000Z\nDURATION:PT30M\nSUMMARY:Fine\nEND:VEVENT\n";
+    let absurd = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:absurd\nDTSTART:20261201T100000Z\nDURATION:P99999999999999W\nRRULE:FREQ=DAILY;INTERVAL=4294967295;BYDAY=ł\nEND:VEVENT\nBEGIN:VEVENT\nUID:long\nDTSTART:20261201T100000Z\nDTEND:99991231T000000Z\nEND:VEVENT\nEND:VCALENDAR\n";
+    let r = b.app.imports().ics(absurd.as_bytes()).unwrap();
+    assert_eq!((r.created, r.errors.len()), (0, 2), "{r:?}");
     // Cut short: no END:VCALENDAR, and the last event is complete.
     let r = b.app.imports().ics(mixed.as_bytes()).unwrap();
     assert_eq!(r.created, 1);
