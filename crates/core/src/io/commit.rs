@@ -103,8 +103,20 @@ struct Run<'s> {
     batch: Id,
     seq: i64,
     report: ImportReport,
-    /// Links to records later in the import: (kind, record, field, source ref).
-    deferred: Vec<(EntityKind, Id, &'static str, String)>,
+    /// Links to records later in the import.
+    deferred: Vec<Deferred>,
+    /// Records this batch created (undo trashes them; their later link needs no record).
+    created: std::collections::HashSet<Id>,
+}
+
+/// A link to a record that comes later in the import (a manager below their report).
+struct Deferred {
+    kind: EntityKind,
+    id: Id,
+    field: &'static str,
+    target: String,
+    file: String,
+    line: usize,
 }
 
 impl<'s> Run<'s> {
@@ -113,7 +125,7 @@ impl<'s> Run<'s> {
         for k in [EntityKind::Account, EntityKind::Contact, EntityKind::Opportunity] {
             index.add(k, sql::known(w.conn(), k)?);
         }
-        Ok(Run { settings, index, batch: uuid::Uuid::now_v7(), seq: 0, report: ImportReport::default(), deferred: Vec::new() })
+        Ok(Run { settings, index, batch: uuid::Uuid::now_v7(), seq: 0, report: ImportReport::default(), deferred: Vec::new(), created: Default::default() })
     }
 
     fn resolve(&self, r: &str) -> Option<Id> {
@@ -135,10 +147,10 @@ impl<'s> Run<'s> {
                 return Ok(());
             }
             Action::Unchanged | Action::Update => match &row.matched {
-                Some(m) => self.update(w, kind, m.id, row),
+                Some(m) => self.update(w, kind, m.id, file, row),
                 None => Err(Error::invalid("action", "there is no matching record to update")),
             },
-            Action::Create => self.create(w, kind, row),
+            Action::Create => self.create(w, kind, file, row),
         };
         match result {
             Ok(()) => Ok(()),
@@ -162,7 +174,7 @@ impl<'s> Run<'s> {
         }
     }
 
-    fn defer(&mut self, kind: EntityKind, id: Id, row: &PlannedRow, links: &[(&'static str, Option<Id>)]) {
+    fn defer(&mut self, kind: EntityKind, id: Id, file: &str, row: &PlannedRow, links: &[(&'static str, Option<Id>)]) {
         for (field, resolved) in links {
             let r = match *field {
                 "parent_id" => &row.links.parent_ref,
@@ -170,12 +182,12 @@ impl<'s> Run<'s> {
                 _ => continue,
             };
             if let (None, Some(r)) = (resolved, r) {
-                self.deferred.push((kind, id, field, r.clone()));
+                self.deferred.push(Deferred { kind, id, field, target: r.clone(), file: file.to_string(), line: row.line });
             }
         }
     }
 
-    fn create(&mut self, w: &mut WriteTx<'_>, kind: EntityKind, row: &PlannedRow) -> Result<()> {
+    fn create(&mut self, w: &mut WriteTx<'_>, kind: EntityKind, file: &str, row: &PlannedRow) -> Result<()> {
         let links = self.links(kind, row);
         let id = match kind {
             EntityKind::Account => create_in(w, self.settings, build::<Account>(None, &row.fields, &links)?)?,
@@ -183,8 +195,9 @@ impl<'s> Run<'s> {
             EntityKind::Opportunity => create_in(w, self.settings, build::<Opportunity>(None, &row.fields, &links)?)?,
             _ => return Err(Error::invalid("kind", "cannot import this kind from a file")),
         };
-        self.defer(kind, id, row, &links);
+        self.defer(kind, id, file, row, &links);
         self.remember(kind, id, row);
+        self.created.insert(id);
         self.record(w, kind, id, "created", None)?;
         self.report.created += 1;
         Ok(())
@@ -201,7 +214,7 @@ impl<'s> Run<'s> {
         }
     }
 
-    fn update(&mut self, w: &mut WriteTx<'_>, kind: EntityKind, id: Id, row: &PlannedRow) -> Result<()> {
+    fn update(&mut self, w: &mut WriteTx<'_>, kind: EntityKind, id: Id, file: &str, row: &PlannedRow) -> Result<()> {
         let links = self.links(kind, row);
         let changed = match kind {
             EntityKind::Account => self.update_as::<Account>(w, id, &row.fields, &links)?,
@@ -209,7 +222,7 @@ impl<'s> Run<'s> {
             EntityKind::Opportunity => self.update_as::<Opportunity>(w, id, &row.fields, &links)?,
             _ => return Err(Error::invalid("kind", "cannot import this kind from a file")),
         };
-        self.defer(kind, id, row, &links);
+        self.defer(kind, id, file, row, &links);
         self.remember(kind, id, row);
         match changed {
             Some(previous) => {
@@ -247,19 +260,22 @@ impl<'s> Run<'s> {
 
     /// Links to records that came later in the import (a manager below their report).
     fn deferred_links(&mut self, w: &mut WriteTx<'_>) -> Result<()> {
-        for (kind, id, field, r) in std::mem::take(&mut self.deferred) {
-            let Some(target) = self.resolve(&r) else { continue };
+        for d in std::mem::take(&mut self.deferred) {
+            let Some(target) = self.resolve(&d.target) else { continue };
             let mut fields = Map::new();
-            fields.insert(field.into(), Value::String(target.to_string()));
-            let res = match kind {
-                EntityKind::Account => self.update_as::<Account>(w, id, &fields, &[]),
-                EntityKind::Contact => self.update_as::<Contact>(w, id, &fields, &[]),
+            fields.insert(d.field.into(), Value::String(target.to_string()));
+            let res = match d.kind {
+                EntityKind::Account => self.update_as::<Account>(w, d.id, &fields, &[]),
+                EntityKind::Contact => self.update_as::<Contact>(w, d.id, &fields, &[]),
                 _ => continue,
             };
             match res {
                 // A record this batch created needs no previous value: undo trashes it.
+                Ok(Some(previous)) if !self.created.contains(&d.id) => {
+                    self.record(w, d.kind, d.id, "updated", Some(&Value::Object(previous).to_string()))?;
+                }
                 Ok(_) => {}
-                Err(e @ Error::Invalid { .. }) => self.report.errors.push(FileError { file: String::new(), error: RowError::new(0, e.field(), e.to_string()) }),
+                Err(e @ Error::Invalid { .. }) => self.report.errors.push(FileError { file: d.file, error: RowError::new(d.line, e.field(), e.to_string()) }),
                 Err(e) => return Err(e),
             }
         }

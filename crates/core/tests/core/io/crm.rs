@@ -223,3 +223,27 @@ fn commit_reports_progress_up_to_the_total() {
     assert_eq!(r.created, 2_500);
     assert_eq!(seen, [1_000, 2_000, 2_500]);
 }
+
+#[test]
+fn a_reporting_loop_in_the_file_is_reported_on_its_line_and_undo_restores_old_managers() {
+    let b = book();
+    let acme = account(&b.app, "Acme");
+    let boss = contact(&b.app, &acme, "Old", "Boss", None);
+    let mut d = contact(&b.app, &acme, "Ana", "Nowak", None);
+    d.data.reports_to = Some(boss.id);
+    b.app.contacts().update(d.id, d.data.clone()).unwrap();
+    // Ana (matched by email) now reports to Zed, who comes later; Zed and Yan report to each other.
+    let csv = "Id,LastName,FirstName,Email,ReportsToId
+0035g00000Ana00AAA,Nowak,Ana,ana.nowak@example.com,0035g00000Zed00AAA
+0035g00000Zed00AAA,Zed,Zoe,zed@acme.com,0035g00000Yan00AAA
+0035g00000Yan00AAA,Yan,Yo,yan@acme.com,0035g00000Zed00AAA
+";
+    let (_, r) = import(&b.app, &[("Contact.csv", csv)]);
+    assert_eq!((r.created, r.updated), (2, 1), "{r:?}");
+    assert_eq!(r.errors.len(), 1, "{r:?}");
+    assert_eq!((r.errors[0].file.as_str(), r.errors[0].error.line, r.errors[0].error.field.as_deref()), ("Contact.csv", 3, Some("reports_to")));
+    let zed = &b.app.contacts().list(&ListQuery::default().filter(Filter::eq("last_name", "Zed"))).unwrap().items[0];
+    assert_eq!(b.app.contacts().get(d.id).unwrap().data.reports_to, Some(zed.id));
+    b.app.imports().undo(r.batch.unwrap()).unwrap();
+    assert_eq!(b.app.contacts().get(d.id).unwrap().data.reports_to, Some(boss.id));
+}
