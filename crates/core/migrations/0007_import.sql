@@ -10,13 +10,14 @@ CREATE TABLE import_batches (
   undone_at INTEGER
 ) WITHOUT ROWID;
 
--- Every record a batch created or changed; for a change, the fields' previous values (JSON).
+-- Every record a batch created, changed or sent to Trash; for a change, the fields' previous
+-- values (JSON).
 CREATE TABLE import_changes (
   batch_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   kind TEXT NOT NULL,
   record_id TEXT NOT NULL,
-  action TEXT NOT NULL CHECK (action IN ('created', 'updated')),
+  action TEXT NOT NULL CHECK (action IN ('created', 'updated', 'trashed')),
   previous TEXT,
   PRIMARY KEY (batch_id, seq)
 ) WITHOUT ROWID;

@@ -52,8 +52,48 @@ pub struct BatchInfo {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UndoReport {
+    /// Records the import created, now in Trash.
     pub trashed: usize,
+    /// Records whose changed fields got their previous values back.
     pub reverted: usize,
+    /// Records the import sent to Trash (a cancelled meeting), now back.
+    pub restored: usize,
+}
+
+/// Records what a calendar or contact-card import did, so it can be undone like a file import.
+pub(crate) struct Recorder {
+    batch: Id,
+    seq: i64,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Recorder { batch: uuid::Uuid::now_v7(), seq: 0 }
+    }
+
+    pub fn change(&mut self, w: &WriteTx<'_>, kind: EntityKind, id: Id, action: &str, previous: Option<Map<String, Value>>) -> Result<()> {
+        self.seq += 1;
+        let prev = previous.map(|p| Value::Object(p).to_string());
+        sql::insert_change(w.conn(), &self.batch, self.seq, kind, &id, action, prev.as_deref())
+    }
+
+    /// Saves the batch if it changed anything; returns its id.
+    pub fn finish(self, w: &WriteTx<'_>, source: &str, summary: &Value) -> Result<Option<Id>> {
+        if self.seq == 0 {
+            return Ok(None);
+        }
+        sql::insert_batch(w.conn(), &self.batch, w.now().timestamp_millis(), source, &summary.to_string())?;
+        Ok(Some(self.batch))
+    }
+}
+
+/// The fields of a record that differ from `before`, with their `before` values.
+pub(crate) fn previous_values<T: Entity>(w: &WriteTx<'_>, id: Id, before: &T) -> Result<Map<String, Value>> {
+    let Some(after) = query::get::<T>(w.conn(), T::KIND, &id)? else { return Ok(Map::new()) };
+    Ok(match (serde_json::to_value(before)?, serde_json::to_value(&after.data)?) {
+        (Value::Object(b), Value::Object(a)) => b.into_iter().filter(|(k, v)| a.get(k) != Some(v)).collect(),
+        _ => Map::new(),
+    })
 }
 
 const PROGRESS_EVERY: usize = 1_000;
@@ -316,11 +356,18 @@ pub fn undo(app: &App, batch: Id) -> Result<UndoReport> {
                 }
                 continue;
             }
+            if action == "trashed" {
+                if w.set_deleted(kind, id, false)? {
+                    out.restored += 1;
+                }
+                continue;
+            }
             let Some(Value::Object(prev)) = previous.as_deref().map(serde_json::from_str).transpose()? else { continue };
             let reverted = match kind {
                 EntityKind::Account => revert::<Account>(w, &settings, id, &prev)?,
                 EntityKind::Contact => revert::<Contact>(w, &settings, id, &prev)?,
                 EntityKind::Opportunity => revert::<Opportunity>(w, &settings, id, &prev)?,
+                EntityKind::Meeting => revert::<crate::domain::Meeting>(w, &settings, id, &prev)?,
                 _ => false,
             };
             out.reverted += reverted as usize;

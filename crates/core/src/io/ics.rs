@@ -24,6 +24,8 @@ const MAX_BYTES: usize = 50 << 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IcsReport {
+    /// The import batch, to undo it (`None` when nothing changed).
+    pub batch: Option<Id>,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -338,6 +340,7 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<IcsReport> {
     let now = app.now();
     app.write(|w| {
         let mut report = IcsReport::default();
+        let mut rec = super::commit::Recorder::new();
         let c = w.conn();
         let mut book = Book {
             contacts: sql::known(c, EntityKind::Contact)?.into_iter().filter_map(|k| k.key.map(|e| (e.to_lowercase(), k.id))).collect(),
@@ -367,6 +370,7 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<IcsReport> {
                 for (k, id) in &book.meetings {
                     let hit = if e.recurrence_id.is_some() { *k == prefix } else { *k == prefix || k.starts_with(&format!("{prefix}:")) };
                     if hit && w.set_deleted(EntityKind::Meeting, *id, true)? {
+                        rec.change(w, EntityKind::Meeting, *id, "trashed", None)?;
                         report.cancelled += 1;
                     }
                 }
@@ -388,11 +392,23 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<IcsReport> {
                         let Some(current) = query::get::<Meeting>(w.conn(), EntityKind::Meeting, &id)? else { continue };
                         // The invite owns time, place and people; the AE's goal and agenda stay.
                         let m = Meeting { goal: current.data.goal.clone(), agenda: current.data.agenda.clone(), account_id: o.meeting.account_id.or(current.data.account_id), ..o.meeting };
-                        update_in(w, &settings, id, m).map(|changed| if changed { report.updated += 1 } else { report.unchanged += 1 })
+                        match update_in(w, &settings, id, m) {
+                            Ok(true) => {
+                                report.updated += 1;
+                                let prev = super::commit::previous_values(w, id, &current.data)?;
+                                rec.change(w, EntityKind::Meeting, id, "updated", Some(prev))
+                            }
+                            Ok(false) => {
+                                report.unchanged += 1;
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
                     }
-                    None => create_in(w, &settings, o.meeting).map(|id| {
+                    None => create_in(w, &settings, o.meeting).and_then(|id| {
                         book.meetings.insert(o.key.clone(), id);
                         report.created += 1;
+                        rec.change(w, EntityKind::Meeting, id, "created", None)
                     }),
                 };
                 match res {
@@ -407,6 +423,7 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<IcsReport> {
             let prefix = format!("ics:{uid}:");
             for (k, id) in &book.meetings {
                 if k.starts_with(&prefix) && !keys.contains(k) && w.set_deleted(EntityKind::Meeting, *id, true)? {
+                    rec.change(w, EntityKind::Meeting, *id, "trashed", None)?;
                     report.cancelled += 1;
                 }
             }
@@ -414,6 +431,8 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<IcsReport> {
         for (uid, seq) in sequences {
             sql::set_ics_sequence(w.conn(), &uid, seq)?;
         }
+        let summary = serde_json::json!({ "created": report.created, "updated": report.updated, "cancelled": report.cancelled, "errors": report.errors.len() });
+        report.batch = rec.finish(w, "calendar invite", &summary)?;
         Ok(report)
     })
 }

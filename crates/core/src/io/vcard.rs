@@ -18,6 +18,8 @@ const MAX_BYTES: usize = 50 << 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VcardReport {
+    /// The import batch, to undo it (`None` when nothing changed).
+    pub batch: Option<Id>,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -154,6 +156,7 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<VcardReport> {
     let settings = app.settings();
     app.write(|w| {
         let mut report = VcardReport::default();
+        let mut rec = super::commit::Recorder::new();
         let known = sql::known(w.conn(), EntityKind::Contact)?;
         let mut by_email: HashMap<String, Id> = known.iter().filter_map(|k| k.key.clone().map(|e| (e, k.id))).collect();
         let by_ref: HashMap<String, Id> = known.iter().filter_map(|k| k.source_ref.clone().map(|r| (r, k.id))).collect();
@@ -186,15 +189,27 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<VcardReport> {
                             last_name: if c.last_name.is_empty() { d.last_name.clone() } else { c.last_name },
                             ..d
                         };
-                        update_in(w, &settings, id, merged).map(|changed| if changed { report.updated += 1 } else { report.unchanged += 1 })
+                        match update_in(w, &settings, id, merged) {
+                            Ok(true) => {
+                                report.updated += 1;
+                                let prev = super::commit::previous_values(w, id, &d)?;
+                                rec.change(w, EntityKind::Contact, id, "updated", Some(prev))
+                            }
+                            Ok(false) => {
+                                report.unchanged += 1;
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
                     }
                     None => Ok(()),
                 },
-                None => create_in(w, &settings, c.clone()).map(|id| {
+                None => create_in(w, &settings, c.clone()).and_then(|id| {
                     if let Some(e) = &c.email {
                         by_email.insert(e.clone(), id);
                     }
                     report.created += 1;
+                    rec.change(w, EntityKind::Contact, id, "created", None)
                 }),
             };
             match res {
@@ -203,6 +218,8 @@ pub fn import(app: &App, bytes: &[u8]) -> Result<VcardReport> {
                 Err(e) => return Err(e),
             }
         }
+        let summary = serde_json::json!({ "created": report.created, "updated": report.updated, "errors": report.errors.len() });
+        report.batch = rec.finish(w, "contact cards", &summary)?;
         Ok(report)
     })
 }

@@ -178,3 +178,25 @@ fn broken_invites_are_reported_and_the_rest_still_import() {
     assert_eq!(lines, [2, 6], "{:?}", r.errors);
     assert_eq!(meetings(&b)[0].data.ends_at - meetings(&b)[0].data.starts_at, chrono::Duration::minutes(30));
 }
+
+#[test]
+fn a_calendar_import_can_be_undone_like_a_file_import() {
+    let b = book();
+    let first = b.app.imports().ics(GOOGLE_WEEKLY.as_bytes()).unwrap();
+    b.app.imports().ics(ZOOM.as_bytes()).unwrap();
+    let id = meetings(&b).iter().find(|m| m.data.title == "Initech discovery call").unwrap().id;
+    let moved = ZOOM.replace("20261203T090000", "20261204T130000").replace("20261203T094500", "20261204T134500").replace("UID:", "SEQUENCE:2\nUID:");
+    let update = b.app.imports().ics(moved.as_bytes()).unwrap();
+    let cancel = "BEGIN:VCALENDAR\nMETHOD:CANCEL\nBEGIN:VEVENT\nUID:5n3k2j1h0g@google.com\nSEQUENCE:3\nDTSTART:20261124T150000Z\nEND:VEVENT\nEND:VCALENDAR\n";
+    let cancelled = b.app.imports().ics(cancel.as_bytes()).unwrap();
+    assert_eq!(cancelled.cancelled, 3);
+
+    let u = b.app.imports().undo(cancelled.batch.unwrap()).unwrap();
+    assert_eq!(u.restored, 3);
+    let u = b.app.imports().undo(update.batch.unwrap()).unwrap();
+    assert_eq!(u.reverted, 1);
+    assert_eq!(b.app.meetings().get(id).unwrap().data.starts_at.to_rfc3339(), "2026-12-03T14:00:00+00:00");
+    let u = b.app.imports().undo(first.batch.unwrap()).unwrap();
+    assert_eq!(u.trashed, 3);
+    assert_eq!(meetings(&b).len(), 1);
+}

@@ -62,6 +62,9 @@ fn vcard_4_updates_the_contact_with_that_email_and_lists_cards_without_a_name() 
     assert_eq!(after.phone.as_deref(), Some("+1-312-555-0199"));
     assert_eq!(after.account_id, Some(acme.id), "matched by the email's domain");
     assert_eq!(b.app.contacts().count(&ListQuery::default().filter(Filter::eq("last_name", "Smith"))).unwrap(), 1);
+    let u = b.app.imports().undo(r.batch.unwrap()).unwrap();
+    assert_eq!(u.reverted, 1);
+    assert_eq!(b.app.contacts().get(bob.id).unwrap().data.phone, None);
 }
 
 #[test]
