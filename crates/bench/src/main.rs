@@ -8,6 +8,8 @@
 //! what an AE feels: opening the book, full-text search, a filtered page of accounts, Today,
 //! a meeting brief and the whitespace grid.
 
+mod import;
+
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, Utc};
 use rapport_core::demo::{generate, sample_queries, DemoSize};
@@ -33,7 +35,7 @@ struct Args {
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only]"
+    "usage: rapport-bench store [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only]\n       rapport-bench import [--size tiny|small] [--json]"
 }
 
 fn parse_args() -> Result<Args> {
@@ -303,6 +305,7 @@ fn main() -> Result<()> {
     }
     match args.scenario.as_str() {
         "store" => store(&args, &mut report),
+        "import" => import::run(if args.size == "small" { "small" } else { &args.size }, &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),
     }
 }

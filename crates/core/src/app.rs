@@ -162,6 +162,16 @@ impl App {
         self.repo()
     }
 
+    /// Import from CSV, .xlsx, calendar invites and contact cards (see [`crate::io`]).
+    pub fn imports(&self) -> crate::io::Imports<'_> {
+        crate::io::Imports::new(self)
+    }
+
+    /// Lists, the gift ledger and briefs as CSV, .xlsx or Markdown (see [`crate::io::export`]).
+    pub fn exports(&self) -> crate::io::export::Exports<'_> {
+        crate::io::export::Exports::new(self)
+    }
+
     /// Where the book is and how much it holds (the first screen).
     pub fn summary(&self) -> Result<BookSummary> {
         let all = crate::ListQuery::default();

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod hlc;
+pub mod io;
 pub mod reminders;
 pub mod repo;
 pub mod security;

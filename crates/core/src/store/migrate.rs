@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/0004_views.sql")),
     (5, include_str!("../../migrations/0005_index_in_write_path.sql")),
     (6, include_str!("../../migrations/0006_alive_list_indexes.sql")),
+    (7, include_str!("../../migrations/0007_import.sql")),
     (8, include_str!("../../migrations/0008_sync.sql")),
 ];
 

@@ -3,9 +3,11 @@
 //! One writer connection (behind a mutex) takes every change through [`write::WriteTx`];
 //! readers come from a small pool so views and search never wait for a write.
 
+pub mod archive;
 pub mod codec;
 pub mod dump;
 pub mod heads;
+pub mod import;
 pub mod migrate;
 pub mod query;
 pub mod reminders;

@@ -220,8 +220,9 @@ impl<'a> WriteTx<'a> {
             let v = data.get(f.name).unwrap_or(&Value::Null);
             if f.ty == FieldTy::RichText {
                 let s = v.as_str().unwrap_or("");
-                let doc = text::load(self.client, None)?;
-                let update = text::set_text(&doc, s);
+                // An empty text has no edits: no doc to build (a bulk import of contacts
+                // without notes skips a yrs doc per row).
+                let update = if s.is_empty() { None } else { text::set_text(&text::load(self.client, None)?, s) };
                 params.push(Sql::Text(s.to_string()));
                 match update {
                     Some(u) => {

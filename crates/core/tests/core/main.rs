@@ -5,6 +5,7 @@ mod support;
 mod demo;
 mod deps;
 mod entities;
+mod io;
 mod migrations;
 mod reminders;
 mod security;
