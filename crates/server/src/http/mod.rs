@@ -177,8 +177,10 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8], prefix: &str) -> Re
     }
     value.map_err(|e| {
         let path = e.path().to_string();
-        let field = match (prefix, path.as_str()) {
-            (p, ".") => p.to_string(),
+        // `?` marks where serde_path_to_error could not name the place (bad syntax).
+        let path = path.trim_end_matches(".?").trim_end_matches('?');
+        let field = match (prefix, path) {
+            (p, "." | "") => p.to_string(),
             ("", f) => f.to_string(),
             (p, f) => format!("{p}.{f}"),
         };

@@ -58,7 +58,6 @@ fn admin_url() -> String {
 /// A fresh PostgreSQL database for one test, dropped at the end (even when the test panics).
 pub struct PgDb {
     pub store: PgStore,
-    pub url: String,
     name: String,
 }
 
@@ -72,7 +71,7 @@ impl PgDb {
         let (base, _) = admin.rsplit_once('/').expect("a database URL");
         let url = format!("{base}/{name}");
         let store = PgStore::connect(&url).await.expect("connect to the test database");
-        PgDb { store, url, name }
+        PgDb { store, name }
     }
 
     pub async fn close(&self) {
@@ -113,7 +112,6 @@ pub struct Device {
     pub device: Uuid,
     pub token: String,
     pub space: Uuid,
-    pub email: String,
 }
 
 impl<S: SyncStore> TestServer<S> {
@@ -179,6 +177,6 @@ impl<S: SyncStore> TestServer<S> {
         let space = Uuid::now_v7();
         let res = self.post("/v1/spaces", Some(&login.token), &SpaceRequest { id: space, name: "Book".into(), kind: SpaceKind::Private }).await;
         assert_eq!(res.status(), 200);
-        Device { user: login.user, device, token: login.token, space, email: email.into() }
+        Device { user: login.user, device, token: login.token, space }
     }
 }
