@@ -58,6 +58,7 @@ fn admin_url() -> String {
 /// A fresh PostgreSQL database for one test, dropped at the end (even when the test panics).
 pub struct PgDb {
     pub store: PgStore,
+    pub url: String,
     name: String,
 }
 
@@ -71,7 +72,7 @@ impl PgDb {
         let (base, _) = admin.rsplit_once('/').expect("a database URL");
         let url = format!("{base}/{name}");
         let store = PgStore::connect(&url).await.expect("connect to the test database");
-        PgDb { store, name }
+        PgDb { store, url, name }
     }
 
     pub async fn close(&self) {
