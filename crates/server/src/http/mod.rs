@@ -77,6 +77,8 @@ pub fn router<S: SyncStore>(store: S) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // gzip for clients that ask (pulls and snapshots compress well); never for event streams.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(AppState { store, pokes })
 }

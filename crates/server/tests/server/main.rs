@@ -1,5 +1,5 @@
 //! rapport-server's integration tests: one binary (STYLE.md). Every store and HTTP test runs on
-//! both backends: SQLite in memory, and PostgreSQL in a fresh database `rapport_test_<random>`
+//! both backends: SQLite in a temporary file, and PostgreSQL in a fresh database `rapport_test_<random>`
 //! on RAPPORT_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres), dropped after.
 
 /// Runs each named `async fn(store)` once per backend, as `sqlite::name` and `postgres::name`.
@@ -9,7 +9,10 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(crate::support::sqlite()).await;
+                    // A file, so reads go through the reader connections as in production.
+                    let dir = tempfile::tempdir().expect("temp dir");
+                    let store = rapport_server::SqliteStore::open(&dir.path().join("server.db")).expect("open store");
+                    super::$name(store).await;
                 }
             )*
         }

@@ -62,3 +62,15 @@ async fn the_server_serves_the_document() {
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
     assert_eq!(bytes, OPENAPI.as_bytes());
 }
+
+#[tokio::test]
+async fn answers_are_gzipped_for_clients_that_ask() {
+    let app = router(SqliteStore::open_in_memory().unwrap());
+    let req = Request::get("/v1/openapi.json").header("accept-encoding", "gzip").body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let gz = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    assert!(gz.len() < OPENAPI.len() / 3);
+    let plain = app.oneshot(Request::get("/v1/openapi.json").body(Body::empty()).unwrap()).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+}
