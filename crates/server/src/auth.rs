@@ -15,6 +15,12 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A valid argon2id hash of nothing anyone knows, checked when the email is unknown.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+}
+
 /// A new device token: 32 random bytes, hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

@@ -65,9 +65,10 @@ pub(super) async fn login<S: SyncStore>(
     }
     let bad = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "wrong email or password");
     let found = app.store.user_by_email(&auth::email_key(&req.email)).await?;
+    // An unknown email costs the same argon2 check as a known one: timing tells nothing.
     let (user, hash) = match found {
         Some(u) => (Some(u.id), u.password_hash),
-        None => (None, String::new()),
+        None => (None, auth::decoy_hash().to_string()),
     };
     let password = req.password.clone();
     let ok = blocking(move || auth::verify_password(&password, &hash)).await?;
