@@ -79,20 +79,9 @@ fn scenario(space: Uuid, devices: &[Uuid]) -> Vec<Vec<Op>> {
         let d = rnd(devices.len() as u64) as usize;
         let (table, row) = rows[rnd(rows.len() as u64) as usize].clone();
         let seq = out[d].len() as u64 + 1;
-        let mut op = Op {
-            space,
-            device: devices[d],
-            seq,
-            // Clocks collide on purpose now and then: the device id breaks the tie.
-            hlc: Hlc::new(1_000 + step / 3, 0),
-            table: table.clone(),
-            row,
-            set: BTreeMap::new(),
-            text: BTreeMap::new(),
-            cl: Some(if rnd(10) == 0 { 2 } else { 1 }),
-            prev: BTreeMap::new(),
-            schema: 4,
-        };
+        // Clocks collide on purpose now and then: the device id breaks the tie.
+        let mut op = blank_op(space, devices[d], seq, Hlc::new(1_000 + step / 3, 0), &table, row);
+        op.cl = Some(if rnd(10) == 0 { 2 } else { 1 });
         let field = ["name", "tier", "stage"][rnd(3) as usize];
         op.set.insert(field.into(), serde_json::json!(format!("{field} {step} by {d}")));
         if table == "note" {

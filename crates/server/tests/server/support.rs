@@ -4,26 +4,23 @@ use rapport_core::hlc::Hlc;
 use rapport_core::sync::protocol::{LoginRequest, LoginResponse, Op, SignUpRequest, SpaceKind, SpaceRequest, SCHEMA_VERSION};
 use rapport_server::{IncomingOp, PgStore, SqliteStore, SyncStore};
 use sqlx::Connection as _;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// An op of `device` in `space` setting `name` on a fixed account row.
 pub fn op(space: Uuid, device: Uuid, seq: u64) -> Op {
-    let mut set = BTreeMap::new();
-    set.insert("name".to_string(), serde_json::json!(format!("Acme {seq}")));
-    Op {
-        space,
-        device,
-        seq,
-        hlc: Hlc::new(1_700_000_000_000 + seq, 0),
-        table: "account".into(),
-        row: Uuid::from_u128(42),
-        set,
-        text: BTreeMap::new(),
-        cl: Some(1),
-        prev: BTreeMap::new(),
-        schema: SCHEMA_VERSION,
-    }
+    let mut op = blank_op(space, device, seq, Hlc::new(1_700_000_000_000 + seq, 0), "account", Uuid::from_u128(42));
+    op.set.insert("name".to_string(), serde_json::json!(format!("Acme {seq}")));
+    op.cl = Some(1);
+    op
+}
+
+/// An op that writes nothing yet. Built from JSON so fields the protocol adds later (with
+/// defaults) need no change here.
+pub fn blank_op(space: Uuid, device: Uuid, seq: u64, hlc: Hlc, table: &str, row: Uuid) -> Op {
+    let json = serde_json::json!({
+        "space": space, "device": device, "seq": seq, "hlc": hlc, "table": table, "row": row, "schema": SCHEMA_VERSION,
+    });
+    serde_json::from_value(json).expect("a blank op")
 }
 
 /// Ops `from..=to` of one device.
