@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn server_errors_map_to_what_the_engine_does_next() {
-        let gap = ErrorBody { code: "gap".into(), message: "m".into(), expected_seq: Some(7) };
+        let gap = ErrorBody { code: "gap".into(), message: "m".into(), field: None, expected_seq: Some(7) };
         assert_eq!(error_for(StatusCode::CONFLICT, Some(gap)), TransportError::Gap { expected_seq: 7 });
         assert!(matches!(error_for(StatusCode::UNAUTHORIZED, None), TransportError::Unauthorized(_)));
         assert!(matches!(error_for(StatusCode::SERVICE_UNAVAILABLE, None), TransportError::Offline(_)));

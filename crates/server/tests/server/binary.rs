@@ -1,0 +1,65 @@
+//! The real `rapport-server` binary: what scripts and the system tests rely on.
+
+use crate::support::PgDb;
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::process::{Child, Command, Stdio};
+
+/// Starts the binary and returns it with the base URL from its one stdout line.
+fn start(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> (Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport-server"));
+    cmd.args(args).current_dir(cwd).stdout(Stdio::piped()).stderr(Stdio::piped()).env_remove("RAPPORT_SERVER_DATABASE_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn rapport-server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read stdout");
+    let base = line.trim().strip_prefix("rapport-server listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+    assert!(base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"), "{base}");
+    (child, base)
+}
+
+async fn health(base: &str) -> serde_json::Value {
+    let res = reqwest::get(format!("{base}/health")).await.expect("health");
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_address_serves_sqlite_in_the_data_dir_and_logs_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (mut child, base) = start(&["--listen", "127.0.0.1:0", "--data-dir", data.to_str().unwrap(), "--log-json"], &[("RAPPORT_LOG", "info")], dir.path());
+    let h = health(&base).await;
+    assert_eq!((h["backend"].as_str(), h["status"].as_str()), (Some("sqlite"), Some("ok")));
+    assert!(data.join("rapport-server.db").exists());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let first = logs.lines().next().expect("a log line");
+    let json: serde_json::Value = serde_json::from_str(first).unwrap_or_else(|e| panic!("{first}: {e}"));
+    assert!(json.get("level").is_some(), "{first}");
+}
+
+#[tokio::test]
+async fn the_binary_takes_postgres_from_the_environment() {
+    let db = PgDb::create().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start(&["--listen", "127.0.0.1:0"], &[("RAPPORT_SERVER_DATABASE_URL", &db.url)], dir.path());
+    assert_eq!(health(&base).await["backend"], "postgres");
+    assert!(!dir.path().join("rapport-server.db").exists());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    db.close().await;
+}
+
+#[test]
+fn bad_arguments_exit_with_usage() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport-server")).args(["--database-url", "mysql://x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unsupported database URL") && err.contains("Usage:"), "{err}");
+    assert!(out.stdout.is_empty());
+}
