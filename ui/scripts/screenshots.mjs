@@ -88,7 +88,7 @@ for (const lang of langs) {
       if (s.after) await s.after(page);
       const file = join(out, `${s.name}-${lang}-${theme}.png`);
       await page.screenshot({ path: file });
-      if (theme === themes[0]) {
+      {
         const result = await page.evaluate(`${axeSource}; axe.run(document, { resultTypes: ['violations'] })`);
         for (const v of result.violations) {
           const line = `${s.name} ${lang}/${theme}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.length}) e.g. ${v.nodes[0]?.target?.join(' ')}`;

@@ -4,12 +4,14 @@ import { invalid } from '../errors';
 
 type Row = Record<string, unknown>;
 
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+
 function cmp(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return -1;
   if (b === null || b === undefined) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), 'en', { sensitivity: 'base' });
+  return collator.compare(String(a), String(b));
 }
 
 export function matches(row: Row, f: Filter): boolean {
