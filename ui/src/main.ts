@@ -2,13 +2,16 @@ import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { selectBackend } from './lib/api';
-import { app, boot } from './lib/app.svelte';
+import { app, boot, markInteractive } from './lib/app.svelte';
+import { router } from './lib/router.svelte';
 
 async function start() {
   await selectBackend();
   await boot();
   mount(App, { target: document.getElementById('app') as HTMLElement });
   app.ready = true;
+  // Today reports itself once its data is on screen; any other first screen counts at once.
+  if (router.route.name !== 'today') markInteractive();
 }
 
 start().catch((e) => {

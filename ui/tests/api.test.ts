@@ -26,7 +26,14 @@ describe('the Tauri backend', () => {
     const invoke = async (cmd: string, args?: unknown) => { calls.push([cmd, args]); return { items: [], next_offset: null }; };
     const b = new TauriBackend(invoke, async () => () => {});
     expect(await b.list('account', { limit: 5 })).toEqual({ items: [], next_offset: null });
-    expect(calls).toEqual([['record_list', { kind: 'account', query: { limit: 5 } }]]);
+    expect(calls).toEqual([['account_list', { query: { limit: 5 } }]]);
+  });
+
+  it('sends an update without the record metadata, which core owns', async () => {
+    const calls: [string, unknown][] = [];
+    const b = new TauriBackend(async (cmd, args) => { calls.push([cmd, args]); return {}; }, async () => () => {});
+    await b.update('task', 't1', { id: 't1', space: 's', created_at: 'x', updated_at: 'y', deleted: false, title: 'Call' } as never);
+    expect(calls).toEqual([['task_update', { id: 't1', data: { title: 'Call' } }]]);
   });
 
   it('turns a string rejection into an internal AppError', async () => {

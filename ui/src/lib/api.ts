@@ -31,30 +31,32 @@ export class TauriBackend implements Backend {
     }
   }
 
-  list<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<T.Page<T.Rec<T.EntityMap[K]>>>('record_list', { kind, query }); }
-  count<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<number>('record_count', { kind, query }); }
-  get<K extends T.EntityKind>(kind: K, id: T.Id) { return this.call<T.Rec<T.EntityMap[K]>>('record_get', { kind, id }); }
-  create<K extends T.EntityKind>(kind: K, data: Partial<T.EntityMap[K]>) { return this.call<T.Rec<T.EntityMap[K]>>('record_create', { kind, data }); }
-  update<K extends T.EntityKind>(kind: K, id: T.Id, data: T.EntityMap[K]) { return this.call<T.Rec<T.EntityMap[K]>>('record_update', { kind, id, data }); }
-  remove(kind: T.EntityKind, id: T.Id) { return this.call<void>('record_delete', { kind, id }); }
-  restore(kind: T.EntityKind, id: T.Id) { return this.call<void>('record_restore', { kind, id }); }
+  // Record commands are one per kind: `<kind>_list`, `<kind>_count`, `<kind>_get`, ...
+  list<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<T.Page<T.Rec<T.EntityMap[K]>>>(`${kind}_list`, { query }); }
+  count<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<number>(`${kind}_count`, { query }); }
+  get<K extends T.EntityKind>(kind: K, id: T.Id) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_get`, { id }); }
+  create<K extends T.EntityKind>(kind: K, data: Partial<T.EntityMap[K]>) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_create`, { data }); }
+  update<K extends T.EntityKind>(kind: K, id: T.Id, data: T.EntityMap[K]) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_update`, { id, data: withoutMeta(data) }); }
+  remove(kind: T.EntityKind, id: T.Id) { return this.call<void>(`${kind}_delete`, { id }); }
+  restore(kind: T.EntityKind, id: T.Id) { return this.call<void>(`${kind}_restore`, { id }); }
 
   settings() { return this.call<T.Settings>('settings_get'); }
   updateSettings(settings: T.Settings) { return this.call<T.Settings>('settings_update', { settings }); }
 
   today() { return this.call<T.Today>('today'); }
   accountOverview(id: T.Id) { return this.call<T.AccountOverview>('account_overview', { id }); }
-  meetingBrief(id: T.Id) { return this.call<T.MeetingBrief>('meeting_brief', { id }); }
-  meetingBriefMarkdown(id: T.Id) { return this.call<string>('meeting_brief_markdown', { id }); }
-  wrapUpMeeting(id: T.Id, wrap: T.WrapUp) { return this.call<T.WrappedUp>('meeting_wrap_up', { id, wrap }); }
-  giftTotals(recipient: T.Id | null) { return this.call<T.GiftTotal[]>('gift_totals', { recipient }); }
+  meetingBrief(id: T.Id) { return this.call<T.MeetingBrief>('meeting_brief', { meetingId: id }); }
+  meetingBriefMarkdown(id: T.Id) { return this.call<string>('meeting_brief_markdown', { meetingId: id }); }
+  wrapUpMeeting(id: T.Id, wrap: T.WrapUp) { return this.call<T.WrappedUp>('meeting_wrap_up', { meetingId: id, wrap }); }
+  giftTotals(recipient: T.Id | null) { return this.call<T.GiftTotal[]>('gift_totals', { recipientId: recipient }); }
   giftCheck(draft: T.Gift) { return this.call<T.GiftCheck>('gift_check', { draft }); }
-  quotaSummary(id: T.Id) { return this.call<T.QuotaSummary>('quota_summary', { id }); }
+  quotaSummary(id: T.Id) { return this.call<T.QuotaSummary>('quota_summary', { quotaId: id }); }
   whitespace(offset: number, limit: number) { return this.call<T.Whitespace>('whitespace', { offset, limit }); }
   whitespaceSuggestions(accountId: T.Id, limit: number) { return this.call<T.Suggestion[]>('whitespace_suggestions', { accountId, limit }); }
   search(query: string, kinds: T.EntityKind[], limit: number) { return this.call<T.SearchHit[]>('search', { query, kinds, limit }); }
-  reminderDone(id: T.Id) { return this.call<void>('reminder_done', { id }); }
-  reminderSnooze(id: T.Id, until: T.Instant) { return this.call<void>('reminder_snooze', { id, until }); }
+  async reminderDone(id: T.Id) { await this.call<unknown>('reminder_complete', { id }); }
+  async reminderSnooze(id: T.Id, until: T.Instant) { await this.call<unknown>('reminder_snooze', { id, until }); }
+  async uiReady() { await this.call<void>('ui_ready'); }
 
   syncStatus() { return this.call<T.SyncStatus>('sync_status'); }
   syncSignIn(s: T.SignIn) { return this.call<T.SyncStatus>('sync_sign_in', { ...s }); }
@@ -69,11 +71,17 @@ export class TauriBackend implements Backend {
     return this.listen('sync-status', (e) => cb(e.payload as T.SyncStatus));
   }
   onChanged(cb: (kind: T.EntityKind, ids: T.Id[]) => void) {
-    return this.listen('changed', (e) => {
+    return this.listen('data-changed', (e) => {
       const p = e.payload as { kind: T.EntityKind; ids: T.Id[] };
       cb(p.kind, p.ids);
     });
   }
+}
+
+/** Core's records carry id, space and timestamps; an update sends only the entity's own fields. */
+function withoutMeta<X extends object>(r: X): X {
+  const { id: _i, space: _s, created_at: _c, updated_at: _u, deleted: _d, ...rest } = r as Record<string, unknown>;
+  return rest as X;
 }
 
 /** Which backend this window uses: the real app, or the fake when Tauri is absent or `?fake`. */

@@ -78,3 +78,11 @@ export async function boot(): Promise<void> {
 export function errorOf(e: unknown): AppError {
   return AppError.from(e);
 }
+
+let interactive = false;
+/** Once, when the first screen has rendered its data: tells the app (the bench times this). */
+export function markInteractive(): void {
+  if (interactive) return;
+  interactive = true;
+  requestAnimationFrame(() => { api().uiReady().catch(() => {}); });
+}

@@ -31,6 +31,8 @@ export interface Backend {
   search(query: string, kinds: T.EntityKind[], limit: number): Promise<T.SearchHit[]>;
   reminderDone(id: T.Id): Promise<void>;
   reminderSnooze(id: T.Id, until: T.Instant): Promise<void>;
+  /** Tells the app the first screen has rendered its data (the bench's start-to-interactive). */
+  uiReady(): Promise<void>;
 
   syncStatus(): Promise<T.SyncStatus>;
   syncSignIn(s: T.SignIn): Promise<T.SyncStatus>;

@@ -172,6 +172,8 @@ export class FakeBackend implements Backend {
     });
   }
 
+  async uiReady() {}
+
   // ---- sync, as the lead's engine will expose it ----
   syncStatus() { return this.run(() => this.status); }
   syncSignIn(s: T.SignIn) {
