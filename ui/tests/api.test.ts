@@ -136,6 +136,14 @@ describe('the fake backend', () => {
     expect(page.items).toHaveLength(200);
   }, 60_000);
 
+  it('accepts a screen\'s live (proxied) state as input, as the real bridge does', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    const live = new Proxy({ account_id: acc.id, name: 'Deal', stage: 'Qualify', product_ids: new Proxy([], {}) }, {});
+    const o = await b.create('opportunity', live);
+    expect((await b.get('opportunity', o.id)).product_ids).toEqual([]);
+  });
+
   it('returns copies, so the screen cannot change the book by accident', async () => {
     const b = new FakeBackend({ now, empty: true });
     const a = await b.create('account', { name: 'Acme' });

@@ -18,6 +18,8 @@ export interface FakeOptions extends SeedOptions {
 }
 
 const clone = <X>(x: X): X => structuredClone(x);
+/** What crosses the bridge is JSON: inputs arrive as plain data, never as the screen's live state. */
+const plain = <X>(x: X): X => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
 
 export class FakeBackend implements Backend {
   readonly name = 'fake' as const;
@@ -80,7 +82,7 @@ export class FakeBackend implements Backend {
   }
   create<K extends T.EntityKind>(kind: K, data: Partial<T.EntityMap[K]>) {
     return this.run(() => {
-      const full = { ...blank(kind), ...data } as T.EntityMap[K];
+      const full = { ...blank(kind), ...plain(data) } as T.EntityMap[K];
       normalize(kind, full);
       validate(kind, full, this.db.settings);
       if (kind === 'opportunity') (full as T.Opportunity).stage_changed_at = this.db.now().toISOString();
@@ -92,7 +94,7 @@ export class FakeBackend implements Backend {
   update<K extends T.EntityKind>(kind: K, id: T.Id, data: T.EntityMap[K]) {
     return this.run(() => {
       const old = this.found(kind, id);
-      const full = { ...blank(kind), ...stripMeta(data) } as T.EntityMap[K];
+      const full = { ...blank(kind), ...stripMeta(plain(data)) } as T.EntityMap[K];
       normalize(kind, full);
       validate(kind, full, this.db.settings);
       if (kind === 'opportunity' && (old as unknown as T.Opportunity).stage !== (full as T.Opportunity).stage) {
@@ -124,7 +126,7 @@ export class FakeBackend implements Backend {
   updateSettings(s: T.Settings) {
     return this.run(() => {
       validateSettings(s);
-      this.db.settings = clone(s);
+      this.db.settings = plain(s);
       return this.db.settings;
     });
   }
@@ -134,13 +136,14 @@ export class FakeBackend implements Backend {
   meetingBrief(id: T.Id) { return this.run(() => V.brief(this.db, id)); }
   meetingBriefMarkdown(id: T.Id) { return this.run(() => V.briefMarkdown(V.brief(this.db, id))); }
   giftTotals(recipient: T.Id | null) { return this.run(() => V.giftTotals(this.db, recipient)); }
-  giftCheck(draft: T.Gift) { return this.run(() => V.giftCheck(this.db, draft)); }
+  giftCheck(draft: T.Gift) { return this.run(() => V.giftCheck(this.db, plain(draft))); }
   quotaSummary(id: T.Id) { return this.run(() => V.quotaSummary(this.db, id)); }
   whitespace(offset: number, limit: number) { return this.run(() => V.whitespace(this.db, offset, limit)); }
   whitespaceSuggestions(accountId: T.Id, limit: number) { return this.run(() => V.suggestions(this.db, accountId, limit)); }
   search(query: string, kinds: T.EntityKind[], limit: number) { return this.run(() => V.search(this.db, query, kinds, limit)); }
 
-  wrapUpMeeting(id: T.Id, wrap: T.WrapUp) {
+  wrapUpMeeting(id: T.Id, input: T.WrapUp) {
+    const wrap = plain(input);
     return this.run(() => {
       const m = this.found('meeting', id);
       wrap.next_steps.forEach((s, i) => {
@@ -176,7 +179,8 @@ export class FakeBackend implements Backend {
 
   // ---- sync, as the lead's engine will expose it ----
   syncStatus() { return this.run(() => this.status); }
-  syncSignIn(s: T.SignIn) {
+  syncSignIn(input: T.SignIn) {
+    const s = plain(input);
     return this.run(() => {
       checkSignIn(s);
       if (s.password === 'wrong') throw new AppError('unauthorized', 'wrong email or password', 'password');
