@@ -106,3 +106,15 @@ describe('virtual list', () => {
     expect(visibleRange(0, 800, 40, 0)).toEqual({ start: 0, end: 0 });
   });
 });
+
+describe('command registry', () => {
+  it('lists the current screen\'s commands before the global ones, and lets their keys win', async () => {
+    const { registerCommands, allCommands } = await import('../src/lib/commands.svelte');
+    const offGlobal = registerCommands('global', [{ id: 'g', label: 'nav.today', keys: 'n', group: 'go', run: () => {} }]);
+    const offScreen = registerCommands('accounts', [{ id: 's', label: 'cmd.new_account', keys: 'n', group: 'create', run: () => {} }]);
+    expect(allCommands().map((c) => c.id)).toEqual(['s', 'g']);
+    offScreen();
+    expect(allCommands().map((c) => c.id)).toEqual(['g']);
+    offGlobal();
+  });
+});

@@ -19,11 +19,12 @@ export function registerCommands(scope: string, commands: Command[]): () => void
   return () => { scopes.list = scopes.list.filter((s) => s.scope !== scope); };
 }
 
-/** All commands, later scopes (the current screen) first so their keys win. */
+/** All commands: the current screen's first (their keys win over global ones), then global. */
 export function allCommands(): Command[] {
   const seen = new Set<string>();
   const out: Command[] = [];
-  for (const s of [...scopes.list].reverse()) {
+  const ordered = [...scopes.list.filter((s) => s.scope !== 'global').reverse(), ...scopes.list.filter((s) => s.scope === 'global')];
+  for (const s of ordered) {
     for (const c of s.commands) {
       if (seen.has(c.id)) continue;
       seen.add(c.id);
