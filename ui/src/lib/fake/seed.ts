@@ -48,6 +48,8 @@ const OBJECTIONS: [T.ObjectionCategory, string, string][] = [
   ['need', 'Our team is happy with spreadsheets.', 'Ask how long month-end forecasting takes today; show the Litware example that cut it from five days to one.'],
 ];
 
+const ascii = (s: string) => s.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -83,7 +85,7 @@ export function seed(db: Db, opts: SeedOptions = {}): void {
       const first = FIRST[(i * 3 + p) % FIRST.length];
       const last = LAST[(i * 5 + p * 3) % LAST.length];
       people.push(db.put('contact', { ...blank('contact'), account_id: acc.id, first_name: first, last_name: last,
-        title: TITLES[(i + p) % TITLES.length], email: `${first.toLowerCase()}.${last.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}@${domain}`,
+        title: TITLES[(i + p) % TITLES.length], email: `${ascii(first)}.${ascii(last)}@${domain}`,
         phone: `+1 555 01${String(i).padStart(2, '0')}${p}`, buying_role: ROLES[(p + i) % ROLES.length],
         comm_preference: (['email', 'video', 'phone', 'in_person'] as T.CommPreference[])[p],
         reports_to: p === 0 ? null : p === 3 ? people[1].id : people[0].id,
