@@ -102,6 +102,28 @@ for (const lang of langs) {
     await context.close();
   }
 }
+// An empty book: each screen says what it is for and offers the first action.
+if (!only || only.has('empty')) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: langs[0] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`empty: page error: ${e.message}`));
+  await page.goto(`${base}?fake&empty&lang=${langs[0]}#/today`);
+  await page.waitForSelector('[data-testid="app"][data-ready="true"]');
+  for (const name of ['today', 'accounts', 'pipeline', 'gifts', 'objections', 'sync']) {
+    await page.evaluate((h) => { location.hash = h; }, `/${name}`);
+    await page.waitForSelector('[data-testid="screen-title"]');
+    await page.waitForTimeout(250);
+    const file = join(out, `empty-${name}-${langs[0]}.png`);
+    await page.screenshot({ path: file });
+    const result = await page.evaluate(`${axeSource}; axe.run(document, { resultTypes: ['violations'] })`);
+    for (const v of result.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') problems.push(`empty ${name}: axe ${v.impact} ${v.id}: ${v.help}`);
+    }
+    console.log(`saved ${file}`);
+  }
+  await context.close();
+}
+
 await browser.close();
 server.close();
 await writeFile(join(out, 'problems.txt'), problems.join('\n') + '\n');

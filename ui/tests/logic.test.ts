@@ -19,7 +19,7 @@ describe('accounts list query', () => {
     const q = buildQuery({ text: ' acme ', tier: 'A', lifecycle: '', owner: 'Sam', tag: 'emea', sort: 'value' });
     expect(q.filters).toEqual([
       { field: 'name', op: 'like', value: 'acme' }, { field: 'tier', op: 'eq', value: 'A' },
-      { field: 'owner', op: 'eq', value: 'Sam' }, { field: 'tags', op: 'contains', value: 'emea' },
+      { field: 'owner', op: 'like', value: 'Sam' }, { field: 'tags', op: 'contains', value: 'emea' },
     ]);
     expect(q.sort?.[0]).toEqual({ field: 'annual_value_cents', desc: true });
   });

@@ -9,7 +9,7 @@ export function buildQuery(f: AccountFilter): ListQuery {
   if (f.text.trim()) filters.push({ field: 'name', op: 'like', value: f.text.trim() });
   if (f.tier) filters.push({ field: 'tier', op: 'eq', value: f.tier });
   if (f.lifecycle) filters.push({ field: 'lifecycle', op: 'eq', value: f.lifecycle });
-  if (f.owner) filters.push({ field: 'owner', op: 'eq', value: f.owner });
+  if (f.owner.trim()) filters.push({ field: 'owner', op: 'like', value: f.owner.trim() });
   if (f.tag.trim()) filters.push({ field: 'tags', op: 'contains', value: f.tag.trim() });
   const sort: Sort[] = f.sort === 'value' ? [{ field: 'annual_value_cents', desc: true }, { field: 'name' }]
     : f.sort === 'recent' ? [{ field: 'created_at', desc: true }] : [{ field: 'name' }];
