@@ -76,6 +76,9 @@ export class TauriBackend implements Backend {
       cb(p.kind, p.ids);
     });
   }
+  onReminderDue(cb: (r: { title: string; due_at: T.Instant }) => void) {
+    return this.listen('reminder-due', (e) => cb(e.payload as { title: string; due_at: T.Instant }));
+  }
 }
 
 /** Core's records carry id, space and timestamps; an update sends only the entity's own fields. */

@@ -4,7 +4,7 @@ import { api } from './api';
 import { AppError } from './errors';
 import { defaultSettings } from './defaults';
 import type { Settings, SyncStatus } from './types';
-import { isLang } from './i18n';
+import { isLang, translate } from './i18n';
 import { setLang } from './locale.svelte';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -73,6 +73,7 @@ export async function boot(): Promise<void> {
   app.sync = sync;
   await b.onSyncStatus((s) => { app.sync = s; });
   await b.onChanged(() => { app.version += 1; });
+  await b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; });
 }
 
 export function errorOf(e: unknown): AppError {

@@ -45,4 +45,6 @@ export interface Backend {
 
   onSyncStatus(cb: (s: T.SyncStatus) => void): Promise<Unlisten>;
   onChanged(cb: (kind: T.EntityKind, ids: T.Id[]) => void): Promise<Unlisten>;
+  /** A reminder fell due (the app also shows an OS notification). */
+  onReminderDue(cb: (r: { title: string; due_at: T.Instant }) => void): Promise<Unlisten>;
 }

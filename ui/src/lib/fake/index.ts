@@ -230,6 +230,10 @@ export class FakeBackend implements Backend {
     return () => this.changeListeners.delete(cb);
   }
 
+  async onReminderDue(): Promise<Unlisten> {
+    return () => {};
+  }
+
   /** For tests and screenshots: put the sync engine in a given state. */
   setSyncStatus(s: T.SyncStatus) {
     this.setStatus(s);
