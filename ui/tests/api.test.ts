@@ -8,37 +8,61 @@ describe('choosing the backend', () => {
   it('uses the fake without Tauri or when asked with ?fake', () => {
     expect(wantsFake({ location: { search: '' } })).toBe(true);
     expect(wantsFake({ location: { search: '' }, __TAURI__: {} })).toBe(false);
+    expect(wantsFake({ location: { search: '' }, __TAURI_INTERNALS__: {} })).toBe(false);
     expect(wantsFake({ location: { search: '?fake' }, __TAURI__: {} })).toBe(true);
   });
 });
 
 describe('the Tauri backend', () => {
-  it('turns a wire error into one AppError with its code and field', async () => {
-    const invoke = async () => { throw { code: 'invalid', message: 'name: is required', field: 'name' }; };
-    const b = new TauriBackend(invoke, async () => () => {});
+  type Call = [string, unknown[]];
+  /** Generated commands that record their calls and answer with `reply`. */
+  function generated(reply: (name: string) => unknown, calls: Call[] = []) {
+    return new Proxy({}, {
+      get: (_, name: string) => async (...args: unknown[]) => {
+        calls.push([name, args]);
+        const r = reply(name);
+        return r instanceof Error ? { status: 'error', error: { code: 'invalid', message: r.message, field: 'name' } } : { status: 'ok', data: r };
+      },
+    }) as never;
+  }
+  const noEvents = { dataChanged: { listen: async () => () => {} }, reminderDue: { listen: async () => () => {} } };
+  const noInvoke = async () => { throw new Error('unexpected invoke'); };
+  const noListen = async () => () => {};
+
+  it('turns a command error into one AppError with its code and field', async () => {
+    const b = new TauriBackend(generated(() => new Error('name: is required')), noEvents, noInvoke, noListen);
     const err = await b.create('account', { name: '' }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'invalid', field: 'name', message: 'name: is required' });
   });
 
-  it('passes the command its arguments and returns the value', async () => {
-    const calls: [string, unknown][] = [];
-    const invoke = async (cmd: string, args?: unknown) => { calls.push([cmd, args]); return { items: [], next_offset: null }; };
-    const b = new TauriBackend(invoke, async () => () => {});
-    expect(await b.list('account', { limit: 5 })).toEqual({ items: [], next_offset: null });
-    expect(calls).toEqual([['account_list', { query: { limit: 5 } }]]);
+  it('calls the generated command of the record kind and returns its data', async () => {
+    const calls: Call[] = [];
+    const b = new TauriBackend(generated(() => ({ items: [], next_offset: null }), calls), noEvents, noInvoke, noListen);
+    expect(await b.list('opportunity', { limit: 5 })).toEqual({ items: [], next_offset: null });
+    await b.count('gift', {});
+    expect(calls).toEqual([['opportunityList', [{ limit: 5 }]], ['giftCount', [{}]]]);
   });
 
   it('sends an update without the record metadata, which core owns', async () => {
-    const calls: [string, unknown][] = [];
-    const b = new TauriBackend(async (cmd, args) => { calls.push([cmd, args]); return {}; }, async () => () => {});
+    const calls: Call[] = [];
+    const b = new TauriBackend(generated(() => ({}), calls), noEvents, noInvoke, noListen);
     await b.update('task', 't1', { id: 't1', space: 's', created_at: 'x', updated_at: 'y', deleted: false, title: 'Call' } as never);
-    expect(calls).toEqual([['task_update', { id: 't1', data: { title: 'Call' } }]]);
+    expect(calls).toEqual([['taskUpdate', ['t1', { title: 'Call' }]]]);
   });
 
-  it('turns a string rejection into an internal AppError', async () => {
-    const b = new TauriBackend(async () => { throw 'boom'; }, async () => () => {});
-    await expect(b.today()).rejects.toMatchObject({ code: 'internal', message: 'boom' });
+  it('reaches sync commands by their agreed names until the bindings have them', async () => {
+    const invoked: [string, unknown][] = [];
+    const commands = { today: async () => ({ status: 'ok', data: {} }) } as never;
+    const b = new TauriBackend(commands, noEvents, async (cmd, args) => { invoked.push([cmd, args]); return { state: 'local_only' }; }, noListen);
+    expect(await b.syncStatus()).toEqual({ state: 'local_only' });
+    await b.syncResolveConflict('c1', 'theirs');
+    expect(invoked).toEqual([['sync_status', undefined], ['sync_resolve_conflict', { id: 'c1', pick: 'theirs' }]]);
+  });
+
+  it('turns a rejected call (a missing command, say) into an AppError', async () => {
+    const b = new TauriBackend({} as never, noEvents, async () => { throw 'command sync_now not found'; }, noListen);
+    await expect(b.syncNow()).rejects.toMatchObject({ code: 'internal', message: 'command sync_now not found' });
   });
 });
 

@@ -2,8 +2,12 @@
 // or one `AppError`; with no Tauri (a plain browser, Vitest) or with `?fake` in the URL it runs
 // against the in-memory fake backend.
 //
-// Until shell's generated ui/src/lib/bindings.ts lands, the Tauri side calls commands through
-// `invoke` with the names below; when it lands these become calls to the typed wrappers.
+// Commands come from shell's generated ./bindings.ts (tauri-specta). Sync commands and the
+// "sync-status" event are the lead's, added after this branch merges: until bindings.ts has
+// them they are invoked by the names agreed in the brief, and then the generated ones are used.
+import { commands as generatedCommands, events as generatedEvents } from './bindings';
+import { invoke as tauriInvoke } from '@tauri-apps/api/core';
+import { listen as tauriListen } from '@tauri-apps/api/event';
 import type { Backend, Unlisten } from './backend';
 import type * as T from './types';
 import { AppError } from './errors';
@@ -11,73 +15,124 @@ import { AppError } from './errors';
 export { AppError } from './errors';
 export type { Backend } from './backend';
 
+type Commands = typeof generatedCommands;
+type Result = { status: 'ok'; data: unknown } | { status: 'error'; error: unknown };
 type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
 type Listen = (event: string, cb: (e: { payload: unknown }) => void) => Promise<Unlisten>;
-
-interface TauriGlobal {
-  core: { invoke: Invoke };
-  event: { listen: Listen };
+interface Events {
+  dataChanged: { listen: (cb: (e: { payload: { kind: T.EntityKind; ids: T.Id[] } }) => void) => Promise<Unlisten> };
+  reminderDue: { listen: (cb: (e: { payload: { title: string; due_at: string } }) => void) => Promise<Unlisten> };
 }
+
+/** One kind's record commands, as the generated bindings name them. */
+interface RecordCommands {
+  create: (data: never) => Promise<Result>;
+  get: (id: string) => Promise<Result>;
+  update: (id: string, data: never) => Promise<Result>;
+  delete: (id: string) => Promise<Result>;
+  restore: (id: string) => Promise<Result>;
+  list: (query: never) => Promise<Result>;
+  count: (query: never) => Promise<Result>;
+}
+
+function recordCommands(c: Commands): { [K in T.EntityKind]: RecordCommands } {
+  return {
+    account: { create: c.accountCreate, get: c.accountGet, update: c.accountUpdate, delete: c.accountDelete, restore: c.accountRestore, list: c.accountList, count: c.accountCount },
+    contact: { create: c.contactCreate, get: c.contactGet, update: c.contactUpdate, delete: c.contactDelete, restore: c.contactRestore, list: c.contactList, count: c.contactCount },
+    note: { create: c.noteCreate, get: c.noteGet, update: c.noteUpdate, delete: c.noteDelete, restore: c.noteRestore, list: c.noteList, count: c.noteCount },
+    meeting: { create: c.meetingCreate, get: c.meetingGet, update: c.meetingUpdate, delete: c.meetingDelete, restore: c.meetingRestore, list: c.meetingList, count: c.meetingCount },
+    product: { create: c.productCreate, get: c.productGet, update: c.productUpdate, delete: c.productDelete, restore: c.productRestore, list: c.productList, count: c.productCount },
+    holding: { create: c.holdingCreate, get: c.holdingGet, update: c.holdingUpdate, delete: c.holdingDelete, restore: c.holdingRestore, list: c.holdingList, count: c.holdingCount },
+    opportunity: { create: c.opportunityCreate, get: c.opportunityGet, update: c.opportunityUpdate, delete: c.opportunityDelete, restore: c.opportunityRestore, list: c.opportunityList, count: c.opportunityCount },
+    contract: { create: c.contractCreate, get: c.contractGet, update: c.contractUpdate, delete: c.contractDelete, restore: c.contractRestore, list: c.contractList, count: c.contractCount },
+    task: { create: c.taskCreate, get: c.taskGet, update: c.taskUpdate, delete: c.taskDelete, restore: c.taskRestore, list: c.taskList, count: c.taskCount },
+    reminder: { create: c.reminderCreate, get: c.reminderGet, update: c.reminderUpdate, delete: c.reminderDelete, restore: c.reminderRestore, list: c.reminderList, count: c.reminderCount },
+    objection: { create: c.objectionCreate, get: c.objectionGet, update: c.objectionUpdate, delete: c.objectionDelete, restore: c.objectionRestore, list: c.objectionList, count: c.objectionCount },
+    gift: { create: c.giftCreate, get: c.giftGet, update: c.giftUpdate, delete: c.giftDelete, restore: c.giftRestore, list: c.giftList, count: c.giftCount },
+    quota: { create: c.quotaCreate, get: c.quotaGet, update: c.quotaUpdate, delete: c.quotaDelete, restore: c.quotaRestore, list: c.quotaList, count: c.quotaCount },
+  } as { [K in T.EntityKind]: RecordCommands };
+}
+
+/** A generated command's `{status, data | error}` as a value, or one thrown AppError. */
+async function unwrap<X>(call: Promise<Result>): Promise<X> {
+  let r: Result;
+  try {
+    r = await call;
+  } catch (e) {
+    throw AppError.from(e);
+  }
+  if (r.status === 'error') throw AppError.from(r.error);
+  return r.data as X;
+}
+
+// The generated types mark every entity field optional (serde defaults); ours are the full
+// records core returns. Inputs are checked against the generated signatures where they differ
+// only in that; outputs are core's full records.
+const asInput = <X>(x: unknown) => x as X;
 
 export class TauriBackend implements Backend {
   readonly name = 'tauri' as const;
-  constructor(private readonly invoke: Invoke, private readonly listen: Listen) {}
+  private readonly records: { [K in T.EntityKind]: RecordCommands };
 
-  private async call<X>(cmd: string, args?: Record<string, unknown>): Promise<X> {
-    try {
-      return (await this.invoke(cmd, args)) as X;
-    } catch (e) {
-      throw AppError.from(e);
-    }
+  constructor(
+    private readonly c: Commands,
+    private readonly ev: Events,
+    private readonly invoke: Invoke,
+    private readonly listen: Listen,
+  ) {
+    this.records = recordCommands(c);
   }
 
-  // Record commands are one per kind: `<kind>_list`, `<kind>_count`, `<kind>_get`, ...
-  list<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<T.Page<T.Rec<T.EntityMap[K]>>>(`${kind}_list`, { query }); }
-  count<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return this.call<number>(`${kind}_count`, { query }); }
-  get<K extends T.EntityKind>(kind: K, id: T.Id) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_get`, { id }); }
-  create<K extends T.EntityKind>(kind: K, data: Partial<T.EntityMap[K]>) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_create`, { data }); }
-  update<K extends T.EntityKind>(kind: K, id: T.Id, data: T.EntityMap[K]) { return this.call<T.Rec<T.EntityMap[K]>>(`${kind}_update`, { id, data: withoutMeta(data) }); }
-  remove(kind: T.EntityKind, id: T.Id) { return this.call<void>(`${kind}_delete`, { id }); }
-  restore(kind: T.EntityKind, id: T.Id) { return this.call<void>(`${kind}_restore`, { id }); }
+  /** A sync command: the generated one once bindings.ts has it, else by its agreed name. */
+  private sync<X>(generated: string, wire: string, args: unknown[], named?: Record<string, unknown>): Promise<X> {
+    const fn = (this.c as unknown as Record<string, ((...a: unknown[]) => Promise<Result>) | undefined>)[generated];
+    if (fn) return unwrap<X>(fn(...args));
+    return this.invoke(wire, named).then((v) => v as X, (e) => { throw AppError.from(e); });
+  }
 
-  settings() { return this.call<T.Settings>('settings_get'); }
-  updateSettings(settings: T.Settings) { return this.call<T.Settings>('settings_update', { settings }); }
+  list<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return unwrap<T.Page<T.Rec<T.EntityMap[K]>>>(this.records[kind].list(asInput<never>(query))); }
+  count<K extends T.EntityKind>(kind: K, query: T.ListQuery) { return unwrap<number>(this.records[kind].count(asInput<never>(query))); }
+  get<K extends T.EntityKind>(kind: K, id: T.Id) { return unwrap<T.Rec<T.EntityMap[K]>>(this.records[kind].get(id)); }
+  create<K extends T.EntityKind>(kind: K, data: Partial<T.EntityMap[K]>) { return unwrap<T.Rec<T.EntityMap[K]>>(this.records[kind].create(asInput<never>(data))); }
+  update<K extends T.EntityKind>(kind: K, id: T.Id, data: T.EntityMap[K]) { return unwrap<T.Rec<T.EntityMap[K]>>(this.records[kind].update(id, asInput<never>(withoutMeta(data)))); }
+  async remove(kind: T.EntityKind, id: T.Id) { await unwrap(this.records[kind].delete(id)); }
+  async restore(kind: T.EntityKind, id: T.Id) { await unwrap(this.records[kind].restore(id)); }
 
-  today() { return this.call<T.Today>('today'); }
-  accountOverview(id: T.Id) { return this.call<T.AccountOverview>('account_overview', { id }); }
-  meetingBrief(id: T.Id) { return this.call<T.MeetingBrief>('meeting_brief', { meetingId: id }); }
-  meetingBriefMarkdown(id: T.Id) { return this.call<string>('meeting_brief_markdown', { meetingId: id }); }
-  wrapUpMeeting(id: T.Id, wrap: T.WrapUp) { return this.call<T.WrappedUp>('meeting_wrap_up', { meetingId: id, wrap }); }
-  giftTotals(recipient: T.Id | null) { return this.call<T.GiftTotal[]>('gift_totals', { recipientId: recipient }); }
-  giftCheck(draft: T.Gift) { return this.call<T.GiftCheck>('gift_check', { draft }); }
-  quotaSummary(id: T.Id) { return this.call<T.QuotaSummary>('quota_summary', { quotaId: id }); }
-  whitespace(offset: number, limit: number) { return this.call<T.Whitespace>('whitespace', { offset, limit }); }
-  whitespaceSuggestions(accountId: T.Id, limit: number) { return this.call<T.Suggestion[]>('whitespace_suggestions', { accountId, limit }); }
-  search(query: string, kinds: T.EntityKind[], limit: number) { return this.call<T.SearchHit[]>('search', { query, kinds, limit }); }
-  async reminderDone(id: T.Id) { await this.call<unknown>('reminder_complete', { id }); }
-  async reminderSnooze(id: T.Id, until: T.Instant) { await this.call<unknown>('reminder_snooze', { id, until }); }
-  async uiReady() { await this.call<void>('ui_ready'); }
+  settings() { return unwrap<T.Settings>(this.c.settingsGet()); }
+  updateSettings(settings: T.Settings) { return unwrap<T.Settings>(this.c.settingsUpdate(settings)); }
 
-  syncStatus() { return this.call<T.SyncStatus>('sync_status'); }
-  syncSignIn(s: T.SignIn) { return this.call<T.SyncStatus>('sync_sign_in', { ...s }); }
-  syncSignUp(s: T.SignIn) { return this.call<T.SyncStatus>('sync_sign_up', { ...s }); }
-  syncSignOut() { return this.call<void>('sync_sign_out'); }
-  syncNow() { return this.call<void>('sync_now'); }
-  syncPending() { return this.call<T.PendingChange[]>('sync_pending'); }
-  syncConflicts() { return this.call<T.Conflict[]>('sync_conflicts'); }
-  syncResolveConflict(id: string, pick: T.ConflictPick) { return this.call<void>('sync_resolve_conflict', { id, pick }); }
+  today() { return unwrap<T.Today>(this.c.today()); }
+  accountOverview(id: T.Id) { return unwrap<T.AccountOverview>(this.c.accountOverview(id)); }
+  meetingBrief(id: T.Id) { return unwrap<T.MeetingBrief>(this.c.meetingBrief(id)); }
+  meetingBriefMarkdown(id: T.Id) { return unwrap<string>(this.c.meetingBriefMarkdown(id)); }
+  wrapUpMeeting(id: T.Id, wrap: T.WrapUp) { return unwrap<T.WrappedUp>(this.c.meetingWrapUp(id, wrap)); }
+  giftTotals(recipient: T.Id | null) { return unwrap<T.GiftTotal[]>(this.c.giftTotals(recipient)); }
+  giftCheck(draft: T.Gift) { return unwrap<T.GiftCheck>(this.c.giftCheck(draft)); }
+  quotaSummary(id: T.Id) { return unwrap<T.QuotaSummary>(this.c.quotaSummary(id)); }
+  whitespace(offset: number, limit: number) { return unwrap<T.Whitespace>(this.c.whitespace(offset, limit)); }
+  whitespaceSuggestions(accountId: T.Id, limit: number) { return unwrap<T.Suggestion[]>(this.c.whitespaceSuggestions(accountId, limit)); }
+  search(query: string, kinds: T.EntityKind[], limit: number) { return unwrap<T.SearchHit[]>(this.c.search(query, kinds, limit)); }
+  async reminderDone(id: T.Id) { await unwrap(this.c.reminderComplete(id)); }
+  async reminderSnooze(id: T.Id, until: T.Instant) { await unwrap(this.c.reminderSnooze(id, until)); }
+  async uiReady() { await unwrap(this.c.uiReady()); }
+
+  syncStatus() { return this.sync<T.SyncStatus>('syncStatus', 'sync_status', []); }
+  syncSignIn(s: T.SignIn) { return this.sync<T.SyncStatus>('syncSignIn', 'sync_sign_in', [s.server, s.email, s.password], { ...s }); }
+  syncSignUp(s: T.SignIn) { return this.sync<T.SyncStatus>('syncSignUp', 'sync_sign_up', [s.server, s.email, s.password], { ...s }); }
+  async syncSignOut() { await this.sync('syncSignOut', 'sync_sign_out', []); }
+  async syncNow() { await this.sync('syncNow', 'sync_now', []); }
+  syncPending() { return this.sync<T.PendingChange[]>('syncPending', 'sync_pending', []); }
+  syncConflicts() { return this.sync<T.Conflict[]>('syncConflicts', 'sync_conflicts', []); }
+  async syncResolveConflict(id: string, pick: T.ConflictPick) { await this.sync('syncResolveConflict', 'sync_resolve_conflict', [id, pick], { id, pick }); }
 
   onSyncStatus(cb: (s: T.SyncStatus) => void) {
     return this.listen('sync-status', (e) => cb(e.payload as T.SyncStatus));
   }
   onChanged(cb: (kind: T.EntityKind, ids: T.Id[]) => void) {
-    return this.listen('data-changed', (e) => {
-      const p = e.payload as { kind: T.EntityKind; ids: T.Id[] };
-      cb(p.kind, p.ids);
-    });
+    return this.ev.dataChanged.listen((e) => cb(e.payload.kind, e.payload.ids));
   }
   onReminderDue(cb: (r: { title: string; due_at: T.Instant }) => void) {
-    return this.listen('reminder-due', (e) => cb(e.payload as { title: string; due_at: T.Instant }));
+    return this.ev.reminderDue.listen((e) => cb(e.payload));
   }
 }
 
@@ -88,14 +143,14 @@ function withoutMeta<X extends object>(r: X): X {
 }
 
 /** Which backend this window uses: the real app, or the fake when Tauri is absent or `?fake`. */
-export function wantsFake(win: { location?: { search: string }; __TAURI__?: unknown } | undefined): boolean {
-  if (!win || !win.__TAURI__) return true;
+export function wantsFake(win: { location?: { search: string }; __TAURI__?: unknown; __TAURI_INTERNALS__?: unknown } | undefined): boolean {
+  if (!win || !(win.__TAURI_INTERNALS__ || win.__TAURI__)) return true;
   return new URLSearchParams(win.location?.search ?? '').has('fake');
 }
 
 let current: Backend | null = null;
 
-export async function selectBackend(win: Window & { __TAURI__?: TauriGlobal } = window): Promise<Backend> {
+export async function selectBackend(win: Window & { __TAURI__?: unknown; __TAURI_INTERNALS__?: unknown } = window): Promise<Backend> {
   if (wantsFake(win)) {
     const { FakeBackend } = await import('./fake/index');
     const params = new URLSearchParams(win.location.search);
@@ -107,8 +162,7 @@ export async function selectBackend(win: Window & { __TAURI__?: TauriGlobal } = 
     if (lang && ['en', 'es', 'pl', 'it'].includes(lang)) fake.db.settings.language = lang;
     current = fake;
   } else {
-    const tauri = win.__TAURI__ as TauriGlobal;
-    current = new TauriBackend(tauri.core.invoke, tauri.event.listen);
+    current = new TauriBackend(generatedCommands, generatedEvents as unknown as Events, tauriInvoke, tauriListen as unknown as Listen);
   }
   return current;
 }

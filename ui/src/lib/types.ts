@@ -113,6 +113,7 @@ export interface Settings {
 }
 
 // ---- views ----
+// Floats may arrive as null (core sends NaN/infinity as null).
 export interface Capped<T> { items: T[]; total: number }
 export interface TodayMeeting {
   id: Id; title: string; starts_at: Instant | null; ends_at: Instant | null; timezone: string;
@@ -164,7 +165,7 @@ export interface GiftCheck {
 
 export interface QuotaSummary {
   quota_id: Id; name: string; period_start: DateStr; period_end: DateStr; currency: string;
-  target_cents: number; attained_cents: number; won_count: number; attainment_percent: number;
+  target_cents: number; attained_cents: number; won_count: number; attainment_percent: number | null;
   remaining_cents: number; open_pipeline_cents: number; open_count: number;
   weighted_pipeline_cents: number; coverage: number | null;
 }
@@ -175,7 +176,7 @@ export interface WhitespaceRow { account_id: Id; account_name: string; cells: Ce
 export interface Whitespace { products: WhitespaceProduct[]; rows: WhitespaceRow[]; next_offset: number | null }
 export interface Suggestion {
   product_id: Id; product_name: string; because_of_id: Id; because_of_name: string;
-  confidence: number; support: number; owners_of_because: number;
+  confidence: number | null; support: number; owners_of_because: number;
 }
 
 export interface BriefMeeting {
@@ -222,7 +223,7 @@ export interface WrappedUp { note: Rec<Note>; tasks: Rec<Task>[] }
 
 export interface SnippetPart { text: string; hit: boolean }
 export interface SearchHit {
-  kind: EntityKind; id: Id; title: string; account_id: Id | null; snippet: SnippetPart[]; score: number;
+  kind: EntityKind; id: Id; title: string; account_id: Id | null; snippet: SnippetPart[]; score: number | null;
 }
 
 // ---- sync (the lead's engine; times are ms since epoch) ----

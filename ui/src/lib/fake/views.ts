@@ -273,13 +273,13 @@ export function suggestions(db: Db, accountId: T.Id, limit: number): T.Suggestio
       if (support < 1) continue;
       const prev = out.find((x) => x.product_id === p.id);
       const confidence = support / owners.length;
-      if (prev && prev.confidence >= confidence) continue;
+      if (prev && (prev.confidence ?? 0) >= confidence) continue;
       if (prev) out.splice(out.indexOf(prev), 1);
       out.push({ product_id: p.id, product_name: p.name, because_of_id: because,
         because_of_name: db.tables.product.get(because)?.name ?? '', confidence, support, owners_of_because: owners.length });
     }
   }
-  return out.sort((a, b) => b.confidence - a.confidence || b.support - a.support).slice(0, limit);
+  return out.sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0) || b.support - a.support).slice(0, limit);
 }
 
 const SEARCH_FIELDS: Partial<Record<T.EntityKind, string[]>> = {
