@@ -54,3 +54,8 @@ describe('parseMoney', () => {
 it('formats percentages', () => {
   expect(percent(7.2, 'en')).toBe('7%');
 });
+
+it('drops a trailing .0 in compact amounts, whatever the engine', () => {
+  expect(money(8_700_000, 'USD', 'en', true)).toBe('$87K');
+  expect(money(0, 'USD', 'en', true)).toBe('$0');
+});

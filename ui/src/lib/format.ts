@@ -11,7 +11,7 @@ function memo<X extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeT
 /** Minor units (cents) in the currency, e.g. 1234567 USD -> "$12,345.67" in en. */
 export function money(cents: number, currency: string, lang: Lang, compact = false): string {
   const f = memo(`m|${lang}|${currency}|${compact}`, () => new Intl.NumberFormat(lang, {
-    style: 'currency', currency, ...(compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
+    style: 'currency', currency, ...(compact ? { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 } : {}),
   }));
   return f.format(cents / 100);
 }
