@@ -24,12 +24,13 @@ export type AccountTab = 'overview' | 'people' | 'timeline' | 'opportunities' | 
 
 export const tid = {
   // frame
-  app: 'app',                              // root; has data-ready="true" once the first screen has data
+  app: 'app',                              // root; data-ready="true" once mounted (Today then calls ui_ready)
   nav: (screen: string) => `nav-${screen}`, // sidebar links: nav-today, nav-accounts, nav-pipeline, ...
   screenTitle: 'screen-title',              // <h1> of the current screen (its text is translated)
   syncStatus: 'sync-status',                // the status strip, in words; data-state = SyncStatus.state
   palette: 'palette',                       // Cmd/Ctrl-K dialog
   paletteInput: 'palette-input',
+  paletteOpen: 'palette-open',              // the top bar's button that opens the palette
   paletteItem: (id: string) => `palette-item-${id}`,
   busy: 'busy',                             // progress indicator, present while a call takes > 0.5 s
   toast: 'toast',                           // transient confirmations and errors
@@ -68,7 +69,7 @@ export const tid = {
 
   // search
   searchInput: 'search-input',
-  searchHit: (id: string) => `search-hit-${id}`,
+  searchHit: (id: string) => `search-hit-${id}`,   // hits carry data-kind="note" | "account" | ...
   searchHits: 'search-hits',
 
   // meetings
@@ -90,6 +91,7 @@ export const tid = {
 
   // gifts
   giftNew: 'gift-new',
+  giftFindPerson: 'gift-find-person',       // on the Gifts screen: narrows the recipient list by last name
   giftRecipient: 'gift-recipient',          // <select> of contacts
   giftDescription: 'gift-description',
   giftValue: 'gift-value',                  // in major units (e.g. 150.00)
@@ -98,7 +100,7 @@ export const tid = {
   giftSave: 'gift-save',
   giftOverCapWarning: 'gift-over-cap-warning', // shown before saving a gift that goes over the cap
   giftConfirm: 'gift-confirm',              // "Log it anyway" in that warning
-  giftTotalRow: (recipientId: string) => `gift-total-${recipientId}`,
+  giftTotalRow: (recipientId: string) => `gift-total-${recipientId}`, // rows carry data-over-cap="true|false"
 
   // pipeline
   pipelineColumn: (stage: string) => `stage-${stage}`, // columns carry data-stage="<stage name>"
