@@ -154,3 +154,22 @@ pub fn message(lang: &str, key: &str) -> String {
     let all: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     all[key].as_str().unwrap_or_else(|| panic!("{key} is not in {}", path.display())).to_string()
 }
+
+/// The native window's title once `ok` holds for it (or the last one seen after 20 s).
+pub fn window_title_when(s: &Session<'_>, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let v = s
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 window.__TAURI__.window.getCurrentWindow().title().then(done, e => done(`error: ${e}`));",
+                vec![],
+            )
+            .unwrap();
+        let title = v.as_str().unwrap_or_default().to_string();
+        if ok(&title) || std::time::Instant::now() > deadline {
+            return title;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

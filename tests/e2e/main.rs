@@ -152,3 +152,36 @@ fn an_ae_records_an_account_and_finds_everything_again_after_a_restart() {
     s.go("/pipeline").unwrap();
     s.wait("[data-testid^=stage-Discover] [data-testid^=opp-]").unwrap();
 }
+
+#[test]
+#[ignore = "end to end: needs Xvfb and tauri-driver; run bash scripts/e2e.sh"]
+fn edits_and_due_reminders_reach_the_window_as_events_and_a_count_in_the_title() {
+    let book = Book::empty();
+    let s = book.launch();
+    s.execute(
+        "window.__seen = []; \
+         window.__TAURI__.event.listen('data-changed', e => window.__seen.push(['data-changed', e.payload])); \
+         window.__TAURI__.event.listen('reminder-due', e => window.__seen.push(['reminder-due', e.payload]));",
+        vec![],
+    )
+    .unwrap();
+
+    let account = harness::invoke(&s, "account_create", json!({"data": {"name": "Northwind"}}));
+    let changed = s
+        .wait_until(
+            "a data-changed event",
+            "return window.__seen.find(([n, p]) => n === 'data-changed' && p.kind === 'account') || null;",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(changed[1]["ids"], json!([account["id"]]));
+
+    let an_hour_ago = (chrono::Local::now() - chrono::Duration::hours(1)).naive_local().format("%Y-%m-%dT%H:%M:%S").to_string();
+    harness::invoke(&s, "reminder_create", json!({"data": {"title": "Call Ana about the renewal", "due_local": an_hour_ago}}));
+    let due = s
+        .wait_until("a reminder-due event", "return window.__seen.find(([n]) => n === 'reminder-due') || null;", vec![])
+        .unwrap();
+    assert_eq!(due[1]["title"], "Call Ana about the renewal");
+    let title = harness::window_title_when(&s, |t| t != "Rapport");
+    assert_eq!(title, "Rapport (1)");
+}
