@@ -54,6 +54,7 @@ impl Book {
 
     /// Starts the app and waits until its first screen shows its data.
     pub fn launch(&self) -> Session<'_> {
+        wait_until_no_app_runs();
         let s = self.driver.session(&app_binary(), &self.args).unwrap();
         s.wait("[data-testid=app][data-ready=true]").unwrap();
         s
@@ -171,5 +172,24 @@ pub fn window_title_when(s: &Session<'_>, ok: impl Fn(&str) -> bool) -> String {
             return title;
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Waits (up to 20 s) until no process runs the app binary: a launch while the previous one
+/// is still closing would only focus it (single instance) and exit.
+fn wait_until_no_app_runs() {
+    let bin = app_binary().canonicalize().unwrap_or_else(|_| app_binary());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let running = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == bin));
+        if !running {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the previous app is still running after 20 s");
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
