@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| focus_main(handle)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .on_window_event(remember_window_state)
         .manage(opened.book)
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
@@ -79,5 +80,17 @@ fn focus_main(handle: &tauri::AppHandle) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+    }
+}
+
+/// Saves the window's size and place as soon as they change, not only on a clean exit (a
+/// killed or crashed app would otherwise reopen at the old size).
+fn remember_window_state(window: &tauri::Window, event: &tauri::WindowEvent) {
+    use tauri::Manager;
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+        if let Err(e) = window.app_handle().save_window_state(StateFlags::all()) {
+            tracing::warn!(error = %e, "could not remember the window's size");
+        }
     }
 }

@@ -185,3 +185,16 @@ fn edits_and_due_reminders_reach_the_window_as_events_and_a_count_in_the_title()
     let title = harness::window_title_when(&s, |t| t != "Rapport");
     assert_eq!(title, "Rapport (1)");
 }
+
+#[test]
+#[ignore = "end to end: needs Xvfb and tauri-driver; run bash scripts/e2e.sh"]
+fn the_window_comes_back_at_the_size_it_was_left() {
+    let book = Book::empty();
+    {
+        let s = book.launch();
+        s.set_window_size(900, 640).unwrap();
+        assert_eq!(s.window_size().unwrap(), (900, 640));
+    }
+    let s = book.launch();
+    assert_eq!(s.window_size().unwrap(), (900, 640));
+}

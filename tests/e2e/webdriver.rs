@@ -220,6 +220,16 @@ impl Session<'_> {
         json!({ELEMENT: e.0})
     }
 
+    /// The window's size in CSS pixels, as WebDriver sees it.
+    pub fn window_size(&self) -> Result<(i64, i64)> {
+        let v = self.call("GET", "/window/rect", None)?;
+        Ok((v["width"].as_i64().unwrap_or_default(), v["height"].as_i64().unwrap_or_default()))
+    }
+
+    pub fn set_window_size(&self, width: i64, height: i64) -> Result<()> {
+        self.call("POST", "/window/rect", Some(json!({"width": width, "height": height}))).map(|_| ())
+    }
+
     /// A PNG of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>> {
         let v = self.call("GET", "/screenshot", None)?;
