@@ -60,6 +60,30 @@ impl Book {
         s
     }
 
+    /// Runs the app binary directly on the same book (no WebDriver) and waits (up to 60 s) for
+    /// it to exit.
+    pub fn run_directly(&self) -> std::process::ExitStatus {
+        let mut child = std::process::Command::new(app_binary())
+            .args(&self.args)
+            .env("RAPPORT_PASSPHRASE", PASSPHRASE)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the second launch was still running after 60 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// Saves a PNG of the window to target/screenshots/<name>.png.
     pub fn screenshot(&self, s: &Session<'_>, name: &str) {
         let dir = std::env::var_os("RAPPORT_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/screenshots"));

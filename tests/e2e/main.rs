@@ -198,3 +198,16 @@ fn the_window_comes_back_at_the_size_it_was_left() {
     let s = book.launch();
     assert_eq!(s.window_size().unwrap(), (900, 640));
 }
+
+#[test]
+#[ignore = "end to end: needs Xvfb and tauri-driver; run bash scripts/e2e.sh"]
+fn a_second_launch_hands_over_to_the_running_app_and_exits() {
+    let book = Book::empty();
+    let s = book.launch();
+    // Without single instance this would open a second window and not exit.
+    let status = book.run_directly();
+    assert!(status.success(), "the second launch exits cleanly: {status}");
+    // The first one still answers.
+    s.go("/accounts").unwrap();
+    harness::wait_for_screen(&s, "accounts");
+}
