@@ -9,10 +9,8 @@ use std::path::PathBuf;
 const PASSPHRASE: &str = "correct horse battery staple";
 
 /// The screens of the sidebar, in its order, as their routes are named.
-pub const MAIN_SCREENS: [&str; 13] = [
-    "today", "accounts", "pipeline", "renewals", "whitespace", "objections", "gifts", "search", "trash", "sync",
-    "settings", "accounts", "today",
-];
+pub const MAIN_SCREENS: [&str; 11] =
+    ["today", "accounts", "pipeline", "renewals", "whitespace", "objections", "gifts", "search", "trash", "sync", "settings"];
 
 /// `[data-testid="..."]`.
 pub fn tid(id: &str) -> String {

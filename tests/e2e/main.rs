@@ -25,6 +25,19 @@ fn every_main_screen_renders_and_has_no_serious_accessibility_violations() {
             problems.push(format!("{screen}: {v}"));
         }
     }
+    // A record and a brief: the first account of the list, the first meeting of Today.
+    s.go("/accounts").unwrap();
+    s.click(&s.wait("[data-testid^=account-row-]").unwrap()).unwrap();
+    s.wait(&tid("account-health")).unwrap();
+    harness::wait_for_screen(&s, "accounts/");
+    book.screenshot(&s, "account");
+    problems.extend(harness::axe(&s).into_iter().map(|v| format!("account: {v}")));
+    s.go("/today").unwrap();
+    s.click(&s.wait("[data-testid^=meeting-prepare-]").unwrap()).unwrap();
+    s.wait(&tid("brief")).unwrap();
+    harness::wait_for_screen(&s, "meetings/");
+    book.screenshot(&s, "meeting-prep");
+    problems.extend(harness::axe(&s).into_iter().map(|v| format!("meeting prep: {v}")));
     assert!(problems.is_empty(), "serious or critical accessibility violations:\n{}", problems.join("\n"));
 }
 
