@@ -37,8 +37,8 @@ alive_or_fail() {
 }
 
 deadline=$((SECONDS + timeout_s))
-# 1. The window titled "Rapport" exists.
-until xwininfo -name Rapport >/dev/null 2>&1; do
+# 1. The window titled "Rapport" exists ("Rapport (2)" when reminders are due).
+until xwininfo -root -tree 2>/dev/null | grep -q '"Rapport\( ([0-9]*)\)\?"'; do
   alive_or_fail
   sleep 0.5
 done

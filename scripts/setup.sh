@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks to build, run and test Rapport: the WebKitGTK
 # and build packages Tauri needs, Xvfb and a Secret Service keyring for headless runs and tests,
-# ImageMagick for screenshots, and cargo-nextest. Idempotent: when everything is present it only
-# checks, in about a second.
+# ImageMagick for screenshots, Chromium (the UI's screenshots and accessibility runs), the UI's
+# npm packages, cargo-nextest and tauri-driver (the end-to-end tests' WebDriver server).
+# Idempotent: when everything is present it only checks, in about a second.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # Tauri 2 on Linux (WebKitGTK 4.1) and the C toolchain
@@ -13,7 +15,13 @@ packages=(
   xvfb xauth webkit2gtk-driver dbus dbus-x11 keyutils gnome-keyring libdbus-1-dev dunst
   # The headless run: finding the window (xwininfo) and taking its screenshot
   x11-utils imagemagick
+  # The UI's screenshots and accessibility runs
+  chromium
 )
+# Node 20+ and npm build and test the UI; a machine with Node from elsewhere keeps it.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -50,4 +58,15 @@ fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "setup: installing cargo-nextest"
   cargo install cargo-nextest --locked
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
+# The UI's packages, exactly as locked (skipped when node_modules is newer than the lock file).
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules ]; then
+  echo "setup: installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund)
 fi

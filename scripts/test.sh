@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs all of Rapport's tests, installing what the machine lacks first:
+#   0. the UI's build (ui/dist, which the desktop binary embeds, so it comes before any cargo
+#      build) and its unit tests (Vitest);
 #   1. every Rust test of the workspace (cargo nextest), inside a D-Bus session with a real,
 #      unlocked, throwaway gnome-keyring, so the keyring tests run instead of skipping;
 #   2. doc tests (nextest does not run them);
 #   3. clippy with warnings as errors;
 #   4. the dependency check: rapport-core depends on no tauri, wry or axum crate;
-#   5. a smoke run of the store benchmark at the small size (its book is reused once built).
+#   5. a smoke run of the store benchmark at the small size (its book is reused once built);
+#   6. the end-to-end suite on the real app under Xvfb (scripts/e2e.sh).
 # Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,12 +55,15 @@ bench_smoke() {
   cargo run --release -p rapport-bench -- store --size small --json
 }
 
+step "UI build (npm run build)" npm --prefix ui run build
+step "UI unit tests (vitest)" npm --prefix ui test
 step "tests (cargo nextest, with a Secret Service keyring)" \
   env RAPPORT_REQUIRE_KEYRING=1 bash scripts/with-keyring.sh cargo nextest run --workspace --no-fail-fast
 step "doc tests" cargo test --workspace --doc
 step "lints (clippy, warnings are errors)" lint
 step "dependency check" check_core_dependencies
 step "bench smoke run (store, small)" bench_smoke
+step "end-to-end (the real app under Xvfb, WebDriver)" bash scripts/e2e.sh
 
 echo
 elapsed=$((SECONDS - started))

@@ -6,7 +6,9 @@ use rapport_core::demo::{self, DemoSize};
 use rapport_core::security::{self, Unlock};
 use rapport_core::{App, Key, SystemClock, WireError};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// The file name of the book inside the OS data directory.
 const BOOK_FILE: &str = "book.db";
@@ -24,6 +26,9 @@ pub struct Book {
     opened: Result<App, WireError>,
     /// The recovery key of a book created just now: handed to the UI once, then forgotten.
     recovery_key: Mutex<Option<String>>,
+    /// When the shell started opening the book, for the `ui ready` line.
+    started: Instant,
+    ui_ready: AtomicBool,
 }
 
 impl Book {
@@ -38,6 +43,17 @@ impl Book {
     /// The recovery key, the first time only.
     pub fn take_recovery_key(&self) -> Option<String> {
         self.recovery_key.lock().ok().and_then(|mut k| k.take())
+    }
+
+    /// Logs `ui ready` the first time the UI says Today has rendered its data.
+    pub fn ui_ready(&self) {
+        if !self.ui_ready.swap(true, Ordering::SeqCst) {
+            tracing::info!(after_ms = self.started.elapsed().as_millis() as u64, "ui ready");
+        }
+    }
+
+    fn new(opened: Result<App, WireError>, recovery_key: Option<String>) -> Book {
+        Book { opened, recovery_key: Mutex::new(recovery_key), started: Instant::now(), ui_ready: AtomicBool::new(false) }
     }
 }
 
@@ -65,7 +81,7 @@ pub fn open(source: &Source) -> Result<Opened, String> {
                 .prefix("rapport-demo-")
                 .tempdir()
                 .map_err(|e| format!("cannot create a temporary directory for the demo book: {e}"))?;
-            let book = Book { opened: open_demo(&dir.path().join(BOOK_FILE)).map_err(|e| e.to_wire()), recovery_key: Mutex::new(None) };
+            let book = Book::new(open_demo(&dir.path().join(BOOK_FILE)).map_err(|e| e.to_wire()), None);
             Ok(Opened { book, demo_dir: Some(dir) })
         }
     }
@@ -82,8 +98,8 @@ pub fn open_book(path: &Path) -> Book {
         Unlock::Keyring
     };
     match security::open_book(path, unlock, Arc::new(SystemClock)) {
-        Ok(opened) => Book { opened: Ok(opened.app), recovery_key: Mutex::new(opened.recovery_key.map(|k| k.0)) },
-        Err(e) => Book { opened: Err(e.to_wire()), recovery_key: Mutex::new(None) },
+        Ok(opened) => Book::new(Ok(opened.app), opened.recovery_key.map(|k| k.0)),
+        Err(e) => Book::new(Err(e.to_wire()), None),
     }
 }
 

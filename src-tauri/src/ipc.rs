@@ -3,8 +3,9 @@
 use rapport_core::WireError;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(transparent)]
+#[specta(transparent)]
 pub struct IpcError(pub WireError);
 
 impl From<rapport_core::Error> for IpcError {

@@ -7,6 +7,7 @@
 mod args;
 mod book;
 mod commands;
+mod events;
 mod ipc;
 
 use std::process::ExitCode;
@@ -44,9 +45,20 @@ fn main() -> ExitCode {
         Err(e) => tracing::error!(code = %e.code, "cannot open the book: {}", e.message),
     }
 
+    let specta = commands::specta_builder();
     let app = match tauri::Builder::default()
+        // First: a second launch focuses the running window and exits.
+        .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| focus_main(handle)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .on_window_event(remember_window_state)
         .manage(opened.book)
-        .invoke_handler(tauri::generate_handler![commands::book_summary, commands::take_recovery_key])
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            events::start(app.handle());
+            Ok(())
+        })
         .build(tauri::generate_context!())
     {
         Ok(app) => app,
@@ -59,4 +71,26 @@ fn main() -> ExitCode {
     // The demo book's temp dir is removed here, after the window closed.
     drop(opened.demo_dir);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Brings the main window to the front (a second launch of the app lands here).
+fn focus_main(handle: &tauri::AppHandle) {
+    use tauri::Manager;
+    if let Some(window) = handle.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Saves the window's size and place as soon as they change, not only on a clean exit (a
+/// killed or crashed app would otherwise reopen at the old size).
+fn remember_window_state(window: &tauri::Window, event: &tauri::WindowEvent) {
+    use tauri::Manager;
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+        if let Err(e) = window.app_handle().save_window_state(StateFlags::all()) {
+            tracing::warn!(error = %e, "could not remember the window's size");
+        }
+    }
 }

@@ -7,6 +7,12 @@
 //! `store` builds (or reuses) a demo book under `target/bench-data/store-<size>.db` and times
 //! what an AE feels: opening the book, full-text search, a filtered page of accounts, Today,
 //! a meeting brief and the whitespace grid.
+//!
+//! `app` launches the release desktop app on the same book (large by default) and measures
+//! start to interactive, memory (PSS) after scrolling the accounts and opening an account
+//! (see [`app`]).
+
+mod app;
 
 mod import;
 
@@ -26,8 +32,13 @@ const KEY: [u8; 32] = [0x52; 32];
 
 struct Args {
     scenario: String,
-    size: String,
+    /// `None`: the scenario's default (store: small, app: large).
+    size: Option<String>,
     json: bool,
+    /// Launches of the app to take the median of.
+    runs: usize,
+    /// `app`: use the release app as built (skip the UI and cargo builds).
+    no_build: bool,
     seed: u64,
     rebuild: bool,
     /// Stop after building (or finding) the book.
@@ -35,18 +46,20 @@ struct Args {
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only]\n       rapport-bench import [--size tiny|small] [--json]"
+    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]"
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { scenario: String::new(), size: "small".into(), json: false, seed: 42, rebuild: false, build_only: false };
+    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => args.json = true,
             "--rebuild" => args.rebuild = true,
+            "--no-build" => args.no_build = true,
             "--build-only" => args.build_only = true,
-            "--size" => args.size = it.next().ok_or_else(|| anyhow!("--size needs a value\n{}", usage()))?,
+            "--size" => args.size = Some(it.next().ok_or_else(|| anyhow!("--size needs a value\n{}", usage()))?),
+            "--runs" => args.runs = it.next().ok_or_else(|| anyhow!("--runs needs a value"))?.parse().context("--runs")?,
             "--seed" => args.seed = it.next().ok_or_else(|| anyhow!("--seed needs a value"))?.parse().context("--seed")?,
             "-h" | "--help" => {
                 println!("{}", usage());
@@ -169,10 +182,11 @@ fn build(path: &Path, size: &DemoSize, seed: u64) -> Result<Built> {
     Ok(built)
 }
 
-fn store(args: &Args, report: &mut Report) -> Result<()> {
-    let size = DemoSize::named(&args.size).ok_or_else(|| anyhow!("unknown size '{}' (tiny, small, large)", args.size))?;
+/// The bench book of `size` (built once, then reused), and how it was built.
+fn ensure_book(args: &Args, size_name: &str, report: &mut Report) -> Result<(PathBuf, Built)> {
+    let size = DemoSize::named(size_name).ok_or_else(|| anyhow!("unknown size '{size_name}' (tiny, small, large)"))?;
     let dir = target_dir().join("bench-data");
-    let path = dir.join(format!("store-{}.db", args.size));
+    let path = dir.join(format!("store-{size_name}.db"));
     let existing: Option<Built> = if path.exists() && !args.rebuild {
         match open(&path, Utc::now()) {
             Ok(app) => app.store().setting::<Built>(MARKER)?.filter(|b| b.seed == args.seed),
@@ -184,7 +198,7 @@ fn store(args: &Args, report: &mut Report) -> Result<()> {
     let (built, reused) = match existing {
         Some(b) => (b, true),
         None => {
-            eprintln!("building {} ({} accounts) at {}", args.size, size.accounts, path.display());
+            eprintln!("building {size_name} ({} accounts) at {}", size.accounts, path.display());
             (build(&path, &size, args.seed)?, false)
         }
     };
@@ -194,6 +208,11 @@ fn store(args: &Args, report: &mut Report) -> Result<()> {
         "rows/s",
         vec![("reused", json!(reused)), ("rows", json!(built.rows)), ("build_s", json!(round(built.seconds)))],
     );
+    Ok((path, built))
+}
+
+fn store(args: &Args, report: &mut Report) -> Result<()> {
+    let (path, built) = ensure_book(args, args.size.as_deref().unwrap_or("small"), report)?;
     if args.build_only {
         return Ok(());
     }
@@ -297,6 +316,23 @@ fn store(args: &Args, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+fn app_scenario(args: &Args, report: &mut Report) -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return app::rerun_under_xvfb(&root);
+    }
+    let (path, _) = ensure_book(args, args.size.as_deref().unwrap_or("large"), report)?;
+    if args.build_only {
+        return Ok(());
+    }
+    let bin = target_dir().join("release/rapport");
+    let recovery_key = rapport_core::security::encode_recovery_key(&KEY).0;
+    if !args.no_build {
+        app::build_release_app(&root)?;
+    }
+    app::run(&bin, &path, &recovery_key, args.runs.max(1), report)
+}
+
 fn main() -> Result<()> {
     let args = parse_args()?;
     let mut report = Report { json: args.json, figures: Vec::new() };
@@ -306,6 +342,7 @@ fn main() -> Result<()> {
     match args.scenario.as_str() {
         "store" => store(&args, &mut report),
         "import" => import::run(if args.size == "small" { "small" } else { &args.size }, &mut report),
+        "app" => app_scenario(&args, &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),
     }
 }

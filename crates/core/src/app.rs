@@ -27,6 +27,7 @@ pub enum Event {
 
 /// What the first screen shows about the open book.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BookSummary {
     pub path: String,
     pub accounts: u64,

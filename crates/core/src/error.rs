@@ -82,6 +82,7 @@ impl Error {
 
 /// The serialised error that crosses to the UI.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WireError {
     pub code: String,
     pub message: String,

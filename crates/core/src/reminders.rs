@@ -40,6 +40,7 @@ fn zone_lead() -> Duration {
 
 /// A reminder that is due: what the shell shows as a notification and the UI as a badge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueReminder {
     /// Stable key: the reminder's id, or `renewal:<contract id>:<days>`.
     pub key: String,
@@ -54,6 +55,7 @@ pub struct DueReminder {
 
 /// Where a due reminder comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ReminderSource {
     /// A stored reminder (snooze or complete it by this id).

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The part a person plays in a buying decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BuyingRole {
     EconomicBuyer,
@@ -15,6 +16,7 @@ pub enum BuyingRole {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CommPreference {
     Email,

@@ -66,6 +66,7 @@ pub struct FieldSpec {
 
 /// Every kind of record in the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Account,
@@ -196,6 +197,7 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + Default + Send + Sync +
 
 /// A stored record: its identity and bookkeeping around the entity's own fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Record<T> {
     pub id: Id,
     pub space: Id,
@@ -217,6 +219,7 @@ macro_rules! entity {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         #[serde(default)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty, )*

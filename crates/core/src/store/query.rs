@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 /// Which records a list includes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Include {
     #[default]
@@ -22,6 +23,7 @@ pub enum Include {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FilterOp {
     Eq,
@@ -39,6 +41,7 @@ pub enum FilterOp {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Filter {
     pub field: String,
     pub op: FilterOp,
@@ -53,6 +56,7 @@ impl Filter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Sort {
     pub field: String,
     #[serde(default)]
@@ -61,6 +65,7 @@ pub struct Sort {
 
 /// A list request: filters (all must hold), sort keys, and a page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct ListQuery {
     pub filters: Vec<Filter>,
@@ -97,6 +102,7 @@ impl ListQuery {
 pub const MAX_PAGE: u32 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// The offset of the next page, if there is one.

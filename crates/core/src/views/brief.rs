@@ -24,6 +24,7 @@ const SUGGESTIONS_SHOWN: u32 = 5;
 const EXCERPT_CHARS: usize = 240;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MeetingBrief {
     pub meeting: BriefMeeting,
     /// The meeting's account, or its first attendee's.
@@ -43,6 +44,7 @@ pub struct MeetingBrief {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefMeeting {
     pub id: Id,
     pub title: String,
@@ -56,6 +58,7 @@ pub struct BriefMeeting {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefAccount {
     pub id: Id,
     pub name: String,
@@ -67,6 +70,7 @@ pub struct BriefAccount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefAttendee {
     pub id: Id,
     pub name: String,
@@ -83,6 +87,7 @@ pub struct BriefAttendee {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefGift {
     pub date: Option<NaiveDate>,
     pub kind: GiftKind,
@@ -92,6 +97,7 @@ pub struct BriefGift {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefNote {
     pub id: Id,
     pub kind: NoteKind,
@@ -104,6 +110,7 @@ pub struct BriefNote {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefOpportunity {
     pub id: Id,
     pub name: String,
@@ -118,6 +125,7 @@ pub struct BriefOpportunity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefContract {
     pub id: Id,
     pub name: String,
@@ -131,6 +139,7 @@ pub struct BriefContract {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefTask {
     pub id: Id,
     pub title: String,
@@ -140,6 +149,7 @@ pub struct BriefTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BriefObjection {
     pub id: Id,
     pub statement: String,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const TOTALS_LIMIT: u32 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GiftTotal {
     pub recipient_id: Id,
     pub recipient_name: Option<String>,
@@ -33,6 +34,7 @@ pub struct GiftTotal {
 
 /// What logging a gift would do to its recipient's total, said before it is logged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GiftCheck {
     pub recipient_id: Id,
     pub period_start: NaiveDate,

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 /// The first items of a list that can be long, and how many there are in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Capped<T> {
     pub items: Vec<T>,
     pub total: u64,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const ACCOUNT_LIST_LIMIT: u32 = 500;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AccountOverview {
     pub account_id: Id,
     pub name: String,
@@ -30,6 +31,7 @@ pub struct AccountOverview {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NextRenewal {
     pub contract_id: Id,
     pub contract_name: String,
@@ -38,6 +40,7 @@ pub struct NextRenewal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PipelineTotal {
     pub kind: OppKind,
     pub count: u64,
@@ -47,6 +50,7 @@ pub struct PipelineTotal {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthLabel {
     Good,
@@ -55,6 +59,7 @@ pub enum HealthLabel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Health {
     /// 0 (at risk) to 100 (healthy).
     pub score: u8,
@@ -65,6 +70,7 @@ pub struct Health {
 /// Why an account's health is not perfect: a code and its parameters, for the UI to phrase in
 /// the user's language (`{"code": "overdue_tasks", "params": {"count": 2}}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "code", content = "params", rename_all = "snake_case")]
 pub enum HealthReason {
     NoTouchWithinCadence { days_since_touch: i64, cadence_days: i64 },

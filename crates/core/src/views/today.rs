@@ -16,6 +16,7 @@ pub const LIST_LIMIT: u32 = 100;
 pub const COLD_LIMIT: u32 = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Today {
     /// Today in the laptop's zone.
     pub date: NaiveDate,
@@ -30,6 +31,7 @@ pub struct Today {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TodayMeeting {
     pub id: Id,
     pub title: String,
@@ -43,6 +45,7 @@ pub struct TodayMeeting {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueTask {
     pub id: Id,
     pub title: String,
@@ -58,6 +61,7 @@ pub struct DueTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ReminderDue {
     pub id: Id,
     pub title: String,
@@ -67,6 +71,7 @@ pub struct ReminderDue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Renewal {
     pub contract_id: Id,
     pub contract_name: String,
@@ -82,6 +87,7 @@ pub struct Renewal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ColdAccount {
     pub account_id: Id,
     pub name: String,

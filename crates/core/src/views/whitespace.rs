@@ -19,6 +19,7 @@ pub const MAX_SUGGESTIONS: u32 = 100;
 const PRODUCT_LIMIT: u32 = 1_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
     Owned,
@@ -27,6 +28,7 @@ pub enum Cell {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WhitespaceProduct {
     pub id: Id,
     pub name: String,
@@ -35,6 +37,7 @@ pub struct WhitespaceProduct {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WhitespaceRow {
     pub account_id: Id,
     pub account_name: String,
@@ -43,6 +46,7 @@ pub struct WhitespaceRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Whitespace {
     pub products: Vec<WhitespaceProduct>,
     pub rows: Vec<WhitespaceRow>,
@@ -52,6 +56,7 @@ pub struct Whitespace {
 
 /// "Of the accounts that own `because_of`, `confidence` also own `product`."
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Suggestion {
     pub product_id: Id,
     pub product_name: String,

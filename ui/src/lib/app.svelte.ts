@@ -1,0 +1,89 @@
+// App-wide state: settings, sync status, progress, toasts, theme, sidebar.
+import { untrack } from 'svelte';
+import { api } from './api';
+import { AppError } from './errors';
+import { defaultSettings } from './defaults';
+import type { Settings, SyncStatus } from './types';
+import { isLang, translate } from './i18n';
+import { setLang } from './locale.svelte';
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export const app = $state({
+  settings: defaultSettings() as Settings,
+  sync: { state: 'local_only' } as SyncStatus,
+  ready: false,
+  busy: 0,
+  showBusy: false,
+  toasts: [] as { id: number; text: string; kind: 'ok' | 'error' }[],
+  theme: 'system' as Theme,
+  sidebarCollapsed: false,
+  paletteOpen: false,
+  /** Bumped when data changes, so screens reload. */
+  version: 0,
+});
+
+const store = typeof localStorage === 'undefined' ? null : localStorage;
+
+export function applyTheme(theme: Theme): void {
+  app.theme = theme;
+  store?.setItem('rapport.theme', theme);
+  if (typeof document === 'undefined') return;
+  const dark = theme === 'dark' || (theme === 'system' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+export function toggleSidebar(): void {
+  app.sidebarCollapsed = !app.sidebarCollapsed;
+  store?.setItem('rapport.sidebar', app.sidebarCollapsed ? 'collapsed' : 'open');
+}
+
+export function useSettings(s: Settings): void {
+  app.settings = s;
+  if (isLang(s.language)) setLang(s.language);
+}
+
+let toastSeq = 0;
+export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
+  const id = ++toastSeq;
+  app.toasts = [...app.toasts, { id, text, kind }];
+  setTimeout(() => { app.toasts = app.toasts.filter((x) => x.id !== id); }, 4000);
+}
+
+/** Runs a call, showing the progress indicator if it takes more than half a second. */
+export async function withProgress<X>(p: Promise<X>): Promise<X> {
+  untrack(() => { app.busy += 1; });
+  const timer = setTimeout(() => { if (app.busy > 0) app.showBusy = true; }, 500);
+  try {
+    return await p;
+  } finally {
+    clearTimeout(timer);
+    app.busy -= 1;
+    if (app.busy === 0) app.showBusy = false;
+  }
+}
+
+export async function boot(): Promise<void> {
+  const saved = store?.getItem('rapport.theme');
+  applyTheme(saved === 'light' || saved === 'dark' ? saved : 'system');
+  app.sidebarCollapsed = store?.getItem('rapport.sidebar') === 'collapsed';
+  const b = api();
+  const [settings, sync] = await Promise.all([b.settings(), b.syncStatus().catch(() => ({ state: 'local_only' }) as SyncStatus)]);
+  useSettings(settings);
+  app.sync = sync;
+  await b.onSyncStatus((s) => { app.sync = s; });
+  await b.onChanged(() => { app.version += 1; });
+  await b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; });
+}
+
+export function errorOf(e: unknown): AppError {
+  return AppError.from(e);
+}
+
+let interactive = false;
+/** Once, when the first screen has rendered its data: tells the app (the bench times this). */
+export function markInteractive(): void {
+  if (interactive) return;
+  interactive = true;
+  requestAnimationFrame(() => { api().uiReady().catch(() => {}); });
+}

@@ -1,0 +1,41 @@
+// Translations: flat keys in src/locales/<lang>.json, `{name}` placeholders, and plural forms
+// chosen by Intl.PluralRules ({"one": "...", "few": "...", "other": "..."}).
+import en from '../locales/en.json';
+import es from '../locales/es.json';
+import pl from '../locales/pl.json';
+import it from '../locales/it.json';
+
+export type Lang = 'en' | 'es' | 'pl' | 'it';
+export const LANGS: Lang[] = ['en', 'es', 'pl', 'it'];
+export type Entry = string | Partial<Record<Intl.LDMLPluralRule, string>>;
+export type Messages = Record<string, Entry>;
+
+export const catalogs: Record<Lang, Messages> = { en, es, pl, it } as Record<Lang, Messages>;
+export type Key = keyof typeof en;
+export type Params = Record<string, string | number>;
+
+export function isLang(x: unknown): x is Lang {
+  return typeof x === 'string' && (LANGS as string[]).includes(x);
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+function interpolate(s: string, params: Params, lang: Lang): string {
+  return s.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) return `{${k}}`;
+    return typeof v === 'number' ? new Intl.NumberFormat(lang).format(v) : v;
+  });
+}
+
+/** The message for `key` in `lang` (English if missing there), with its placeholders filled. */
+export function translate(lang: Lang, key: string, params: Params = {}): string {
+  const entry = catalogs[lang][key] ?? catalogs.en[key];
+  if (entry === undefined) return key;
+  if (typeof entry === 'string') return interpolate(entry, params, lang);
+  const n = typeof params.count === 'number' ? params.count : 0;
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  const form = entry[rules.select(n)] ?? entry.other ?? '';
+  return interpolate(form, params, lang);
+}

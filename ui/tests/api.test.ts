@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, TauriBackend, wantsFake } from '../src/lib/api';
+import { FakeBackend } from '../src/lib/fake/index';
+
+const now = () => new Date('2026-11-23T08:00:00Z');
+
+describe('choosing the backend', () => {
+  it('uses the fake without Tauri or when asked with ?fake', () => {
+    expect(wantsFake({ location: { search: '' } })).toBe(true);
+    expect(wantsFake({ location: { search: '' }, __TAURI__: {} })).toBe(false);
+    expect(wantsFake({ location: { search: '' }, __TAURI_INTERNALS__: {} })).toBe(false);
+    expect(wantsFake({ location: { search: '?fake' }, __TAURI__: {} })).toBe(true);
+  });
+});
+
+describe('the Tauri backend', () => {
+  type Call = [string, unknown[]];
+  /** Generated commands that record their calls and answer with `reply`. */
+  function generated(reply: (name: string) => unknown, calls: Call[] = []) {
+    return new Proxy({}, {
+      get: (_, name: string) => async (...args: unknown[]) => {
+        calls.push([name, args]);
+        const r = reply(name);
+        return r instanceof Error ? { status: 'error', error: { code: 'invalid', message: r.message, field: 'name' } } : { status: 'ok', data: r };
+      },
+    }) as never;
+  }
+  const noEvents = { dataChanged: { listen: async () => () => {} }, reminderDue: { listen: async () => () => {} } };
+  const noInvoke = async () => { throw new Error('unexpected invoke'); };
+  const noListen = async () => () => {};
+
+  it('turns a command error into one AppError with its code and field', async () => {
+    const b = new TauriBackend(generated(() => new Error('name: is required')), noEvents, noInvoke, noListen);
+    const err = await b.create('account', { name: '' }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'invalid', field: 'name', message: 'name: is required' });
+  });
+
+  it('calls the generated command of the record kind and returns its data', async () => {
+    const calls: Call[] = [];
+    const b = new TauriBackend(generated(() => ({ items: [], next_offset: null }), calls), noEvents, noInvoke, noListen);
+    expect(await b.list('opportunity', { limit: 5 })).toEqual({ items: [], next_offset: null });
+    await b.count('gift', {});
+    expect(calls).toEqual([['opportunityList', [{ limit: 5 }]], ['giftCount', [{}]]]);
+  });
+
+  it('sends an update without the record metadata, which core owns', async () => {
+    const calls: Call[] = [];
+    const b = new TauriBackend(generated(() => ({}), calls), noEvents, noInvoke, noListen);
+    await b.update('task', 't1', { id: 't1', space: 's', created_at: 'x', updated_at: 'y', deleted: false, title: 'Call' } as never);
+    expect(calls).toEqual([['taskUpdate', ['t1', { title: 'Call' }]]]);
+  });
+
+  it('reaches sync commands by their agreed names until the bindings have them', async () => {
+    const invoked: [string, unknown][] = [];
+    const commands = { today: async () => ({ status: 'ok', data: {} }) } as never;
+    const b = new TauriBackend(commands, noEvents, async (cmd, args) => { invoked.push([cmd, args]); return { state: 'local_only' }; }, noListen);
+    expect(await b.syncStatus()).toEqual({ state: 'local_only' });
+    await b.syncResolveConflict('c1', 'theirs');
+    expect(invoked).toEqual([['sync_status', undefined], ['sync_resolve_conflict', { id: 'c1', pick: 'theirs' }]]);
+  });
+
+  it('turns a rejected call (a missing command, say) into an AppError', async () => {
+    const b = new TauriBackend({} as never, noEvents, async () => { throw 'command sync_now not found'; }, noListen);
+    await expect(b.syncNow()).rejects.toMatchObject({ code: 'internal', message: 'command sync_now not found' });
+  });
+});
+
+describe('the fake backend', () => {
+  it('refuses an account without a name, naming the field', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    await expect(b.create('account', { name: '  ' })).rejects.toMatchObject({ code: 'invalid', field: 'name' });
+  });
+
+  it('creates, finds by filter, sorts and pages accounts', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    for (const name of ['Gamma', 'alpha', 'Beta']) await b.create('account', { name, tier: name === 'Beta' ? 'A' : 'B' });
+    const page = await b.list('account', { sort: [{ field: 'name' }], limit: 2 });
+    expect(page.items.map((a) => a.name)).toEqual(['alpha', 'Beta']);
+    expect(page.next_offset).toBe(2);
+    expect((await b.list('account', { filters: [{ field: 'tier', op: 'eq', value: 'A' }] })).items.map((a) => a.name)).toEqual(['Beta']);
+    expect(await b.count('account', { filters: [{ field: 'name', op: 'like', value: 'MM' }] })).toBe(1);
+  });
+
+  it('moves deleted records to Trash and restores them', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const a = await b.create('account', { name: 'Acme' });
+    await b.remove('account', a.id);
+    expect(await b.count('account', {})).toBe(0);
+    expect((await b.list('account', { include: 'deleted' })).items.map((x) => x.name)).toEqual(['Acme']);
+    await b.restore('account', a.id);
+    expect(await b.count('account', {})).toBe(1);
+  });
+
+  it('warns before a gift that goes over the cap', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    const c = await b.create('contact', { account_id: acc.id, first_name: 'Ana', last_name: 'Nowak' });
+    await b.create('gift', { recipient_id: c.id, description: 'Dinner', value_cents: 8000, date: '2026-11-01' });
+    const check = await b.giftCheck({ recipient_id: c.id, description: 'Wine', value_cents: 3000, date: '2026-11-20', kind: 'gift', currency: 'USD' });
+    expect(check).toMatchObject({ would_exceed: true, total_so_far_cents: 8000, total_with_gift_cents: 11000, cap_cents: 10000 });
+    const fine = await b.giftCheck({ recipient_id: c.id, description: 'Tickets', value_cents: 3000, date: '2026-11-20', kind: 'entertainment', currency: 'USD' });
+    expect(fine.would_exceed).toBe(false);
+  });
+
+  it('turns a meeting wrap-up into a note and one task per next step', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    const m = await b.create('meeting', { title: 'QBR', starts_at: '2026-11-23T09:00:00Z', ends_at: '2026-11-23T10:00:00Z', account_id: acc.id });
+    const r = await b.wrapUpMeeting(m.id, { body: 'Went well', outcome: null, next_steps: [{ title: 'Send deck', due_date: '2026-11-25', contact_id: null }] });
+    expect(r.note).toMatchObject({ kind: 'meeting', account_id: acc.id, body: 'Went well', next_steps: '- Send deck' });
+    expect(r.tasks.map((t) => t.title)).toEqual(['Send deck']);
+    await expect(b.wrapUpMeeting(m.id, { body: '', outcome: null, next_steps: [{ title: ' ', due_date: null, contact_id: null }] }))
+      .rejects.toMatchObject({ code: 'invalid', field: 'next_steps[0].title' });
+  });
+
+  it('needs a reason to mark a deal lost', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    const o = await b.create('opportunity', { account_id: acc.id, name: 'Deal', stage: 'Qualify', amount_cents: 100 });
+    await expect(b.update('opportunity', o.id, { ...o, stage: 'Closed Lost' })).rejects.toMatchObject({ field: 'lost_reason' });
+    const moved = await b.update('opportunity', o.id, { ...o, stage: 'Discover' });
+    expect(moved.stage).toBe('Discover');
+  });
+
+  it('refuses settings core would refuse', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const s = await b.settings();
+    await expect(b.updateSettings({ ...s, language: 'de' })).rejects.toMatchObject({ field: 'language' });
+    await expect(b.updateSettings({ ...s, stages: [] })).rejects.toMatchObject({ field: 'stages' });
+    expect((await b.updateSettings({ ...s, language: 'pl' })).language).toBe('pl');
+  });
+
+  it('finds a note by a word from its body, with the word marked', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    await b.create('note', { account_id: acc.id, title: 'Call', body: 'They worry about the migration timeline.' });
+    const hits = await b.search('migration', [], 10);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ kind: 'note', account_id: acc.id });
+    expect(hits[0].snippet.filter((p) => p.hit).map((p) => p.text)).toEqual(['migration']);
+  });
+
+  it('reports sync status changes to listeners, and sign-in errors by field', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const seen: string[] = [];
+    await b.onSyncStatus((s) => seen.push(s.state));
+    await expect(b.syncSignIn({ server: 'nope', email: 'a@b.c', password: 'longenough' })).rejects.toMatchObject({ field: 'server' });
+    await b.syncSignIn({ server: 'https://sync.example', email: 'a@b.c', password: 'longenough' });
+    await b.syncSignOut();
+    expect(seen).toEqual(['synced', 'needs_sign_in']);
+  });
+
+  it('seeds demo data with meetings today and a list of 100,000 accounts on request', async () => {
+    const b = new FakeBackend({ now, bulkAccounts: 100_000 });
+    const today = await b.today();
+    expect(today.meetings.total).toBeGreaterThan(0);
+    expect(await b.count('account', {})).toBeGreaterThan(100_000);
+    const page = await b.list('account', { offset: 99_000, limit: 200, sort: [{ field: 'name' }] });
+    expect(page.items).toHaveLength(200);
+  }, 60_000);
+
+  it('accepts a screen\'s live (proxied) state as input, as the real bridge does', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const acc = await b.create('account', { name: 'Acme' });
+    const live = new Proxy({ account_id: acc.id, name: 'Deal', stage: 'Qualify', product_ids: new Proxy([], {}) }, {});
+    const o = await b.create('opportunity', live);
+    expect((await b.get('opportunity', o.id)).product_ids).toEqual([]);
+  });
+
+  it('returns copies, so the screen cannot change the book by accident', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const a = await b.create('account', { name: 'Acme' });
+    a.name = 'Changed';
+    expect((await b.get('account', a.id)).name).toBe('Acme');
+  });
+});

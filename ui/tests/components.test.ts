@@ -1,0 +1,96 @@
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { mount, unmount, flushSync, tick } from 'svelte';
+import { setBackend } from '../src/lib/api';
+import { FakeBackend } from '../src/lib/fake/index';
+import { setLang } from '../src/lib/locale.svelte';
+import { app, useSettings } from '../src/lib/app.svelte';
+import GiftForm from '../src/lib/gifts/GiftForm.svelte';
+import Settings from '../src/views/Settings.svelte';
+import type { Contact, Rec } from '../src/lib/types';
+
+const now = () => new Date('2026-11-23T08:00:00Z');
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 50 && !cond(); i++) { await new Promise((r) => setTimeout(r, 10)); flushSync(); }
+  expect(cond()).toBe(true);
+};
+const q = <E extends Element = HTMLElement>(sel: string) => document.querySelector<E & HTMLElement>(sel);
+const type = (el: HTMLInputElement | null, value: string) => {
+  if (!el) throw new Error('no such field');
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+};
+
+let fake: FakeBackend;
+let component: ReturnType<typeof mount> | null = null;
+beforeEach(() => {
+  fake = new FakeBackend({ now, empty: true });
+  setBackend(fake);
+  setLang('en');
+  document.body.innerHTML = '';
+});
+afterEach(() => { if (component) unmount(component); component = null; });
+
+describe('logging a gift', () => {
+  async function person(): Promise<Rec<Contact>> {
+    const acc = await fake.create('account', { name: 'Acme' });
+    const c = await fake.create('contact', { account_id: acc.id, first_name: 'Ana', last_name: 'Nowak' });
+    await fake.create('gift', { recipient_id: c.id, description: 'Dinner', value_cents: 9000, date: '2026-11-01' });
+    return c;
+  }
+
+  it('warns before saving a gift over the cap, and saves only when confirmed', async () => {
+    const c = await person();
+    let saved = 0;
+    component = mount(GiftForm, { target: document.body, props: { people: [c], oncancel: () => {}, onsaved: () => { saved += 1; } } });
+    type(q<HTMLInputElement>('[data-testid="gift-description"]'), 'Concert');
+    type(q<HTMLInputElement>('[data-testid="gift-value"]'), '50');
+    flushSync();
+    q('[data-testid="gift-save"]')?.click();
+    await until(() => !!q('[data-testid="gift-over-cap-warning"]'));
+    expect(q('[data-testid="gift-over-cap-warning"]')?.textContent).toContain('$140.00');
+    expect(await fake.count('gift', {})).toBe(1);
+    q('[data-testid="gift-confirm"]')?.click();
+    await until(() => saved === 1);
+    expect(await fake.count('gift', {})).toBe(2);
+  });
+
+  it('says which field is wrong when the amount is not a number', async () => {
+    const c = await person();
+    component = mount(GiftForm, { target: document.body, props: { people: [c], oncancel: () => {}, onsaved: () => {} } });
+    type(q<HTMLInputElement>('[data-testid="gift-description"]'), 'Wine');
+    type(q<HTMLInputElement>('[data-testid="gift-value"]'), 'lots');
+    flushSync();
+    q('[data-testid="gift-save"]')?.click();
+    await until(() => !!q('[data-testid="error-value_cents"]'));
+    expect(q('[data-testid="error-value_cents"]')?.textContent).toBe('Enter an amount such as 150 or 150.50.');
+  });
+});
+
+describe('settings', () => {
+  it('switches the language at once and keeps it in the book', async () => {
+    useSettings(await fake.settings());
+    component = mount(Settings, { target: document.body });
+    await tick();
+    expect(q('[data-testid="screen-title"]')?.textContent).toBe('Settings');
+    const select = q<HTMLSelectElement>('[data-testid="settings-language"]') as HTMLSelectElement;
+    select.value = 'it';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => q('[data-testid="screen-title"]')?.textContent === 'Impostazioni');
+    expect((await fake.settings()).language).toBe('it');
+    expect(app.settings.language).toBe('it');
+  });
+
+  it('shows core\'s refusal of a bad cadence next to the form, in the user\'s language', async () => {
+    useSettings(await fake.settings());
+    component = mount(Settings, { target: document.body });
+    await tick();
+    const inputs = [...document.querySelectorAll<HTMLInputElement>('input[type="number"]')];
+    const cadenceA = inputs.find((i) => i.max === '365') as HTMLInputElement;
+    cadenceA.value = '0';
+    cadenceA.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    q('[data-testid="settings-save"]')?.click();
+    await until(() => !!document.querySelector('.field-error'));
+    expect(document.querySelector(".field-error")?.textContent).toBe("Check Contact cadence, tier A: it is missing or not valid.");
+  });
+});
