@@ -4,6 +4,7 @@
 use crate::book::Book;
 use rapport_core::domain::{EntityKind, Id};
 use rapport_core::reminders::DueReminder;
+use rapport_core::sync::SyncStatus;
 use rapport_core::{App, Event};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
@@ -23,6 +24,11 @@ pub struct DataChanged {
 #[tauri_specta(event_name = "reminder-due")]
 pub struct ReminderFired(pub DueReminder);
 
+/// The sync state changed ("Synced", "Offline: 3 changes will sync"...).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[tauri_specta(event_name = "sync-status")]
+pub struct SyncStatusChanged(pub SyncStatus);
+
 /// The window's title with no reminder due; `scripts/screenshot.sh` finds the window by it.
 const TITLE: &str = "Rapport";
 
@@ -30,8 +36,11 @@ const TITLE: &str = "Rapport";
 pub fn forward(handle: AppHandle, app: App) {
     let mut events = app.subscribe();
     tauri::async_runtime::spawn(async move {
-        // Lives as long as this task: the engine stops with the app.
+        // Live as long as this task: the engines stop with the app.
         let _engine = app.start_reminders();
+        if let Some(state) = handle.try_state::<crate::commands::sync::SyncState>() {
+            state.set(rapport_core::sync::start_sync(app.clone()));
+        }
         show_due_count(&handle, &app);
         loop {
             match events.recv().await {
@@ -41,6 +50,7 @@ pub fn forward(handle: AppHandle, app: App) {
                     }
                     emit(&handle, DataChanged { kind, ids });
                 }
+                Ok(Event::SyncStatus(status)) => emit(&handle, SyncStatusChanged(status)),
                 Ok(Event::ReminderDue(due)) => {
                     notify(&handle, &due);
                     show_due_count(&handle, &app);

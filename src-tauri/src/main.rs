@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_notification::init())
         .on_window_event(remember_window_state)
         .manage(opened.book)
+        .manage(commands::sync::SyncState::default())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);

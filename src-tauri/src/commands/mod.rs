@@ -2,9 +2,10 @@
 //! [`specta_builder`] registers them and the events, and exports their TypeScript bindings.
 
 pub mod records;
+pub mod sync;
 pub mod views;
 
-use crate::events::{DataChanged, ReminderFired};
+use crate::events::{DataChanged, ReminderFired, SyncStatusChanged};
 use records::for_each_entity;
 #[cfg(test)]
 use specta_typescript::Typescript;
@@ -33,8 +34,8 @@ const HEADER: &str = "\
 // - `uiReady()`: call once when Today has rendered its data (the start-up benchmark waits for it).
 // - Events: `events.dataChanged.listen(e => ...)` ({ kind, ids }: refetch what shows that kind)
 //   and `events.reminderDue` (a DueReminder; the app also shows an OS notification).
-// - Sync (the lead adds these later, shapes in the brief): syncStatus, syncSignIn, syncSignUp,
-//   syncSignOut, syncNow, syncPending, syncConflicts, syncResolveConflict, event \"sync-status\".
+// - Sync: syncStatus, syncAccount, syncSignIn, syncSignUp, syncSignOut, syncNow, syncPending,
+//   syncConflicts, syncResolveConflict, trash; `events.syncStatusChanged` (\"sync-status\").
 // Needs `@tauri-apps/api` (v2) in ui/package.json.
 ";
 
@@ -66,9 +67,19 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             views::reminder_snooze,
             views::reminder_complete,
             views::settings_get,
-            views::settings_update
+            views::settings_update,
+            sync::sync_status,
+            sync::sync_account,
+            sync::sync_sign_in,
+            sync::sync_sign_up,
+            sync::sync_sign_out,
+            sync::sync_now,
+            sync::sync_pending,
+            sync::sync_conflicts,
+            sync::sync_resolve_conflict,
+            sync::trash
         ]))
-        .events(collect_events![DataChanged, ReminderFired])
+        .events(collect_events![DataChanged, ReminderFired, SyncStatusChanged])
         // 64-bit integers cross as JSON numbers (money in cents and counts stay far below 2^53).
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (not separate input and output shapes).

@@ -13,6 +13,7 @@ use crate::store::sync_state;
 const SERVICE: &str = "app.rapport.sync";
 
 /// Where this book syncs (absent: it has never signed in, or signed out).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyncAccount {
     pub server: String,

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 /// One version of a field: its value, the device that wrote it and when.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Version {
     pub value: Value,
@@ -23,6 +24,7 @@ pub struct Version {
 /// A field two devices changed without seeing each other's change: the value kept ("mine",
 /// the later write) and a concurrent one that lost ("theirs"). Text never conflicts (it
 /// merges) and lists take the union of both; this is for the other fields.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// Names this conflict for [`App::resolve_conflict`].
@@ -37,6 +39,7 @@ pub struct Conflict {
 }
 
 /// How to settle a conflict.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pick {
@@ -49,6 +52,7 @@ pub enum Pick {
 }
 
 /// One field waiting to be pushed (the "Pending Changes" page, per field).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingChange {
     pub seq: u64,
@@ -64,6 +68,7 @@ pub struct PendingChange {
 }
 
 /// A record in Trash.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrashItem {
     pub kind: EntityKind,

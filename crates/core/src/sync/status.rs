@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The sync state. Offline is a normal state, not an error; only `needs_sign_in`, `too_old` and
 /// `error` need the user. Times are milliseconds since the epoch.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncStatus {
