@@ -114,6 +114,9 @@ impl Store {
         // catching up) touches index pages all over the book, and re-reading one means
         // decrypting it again. Pages are only held once touched.
         conn.execute_batch("PRAGMA cache_size = -131072;")?;
+        // The write path prepares a statement per table and per kind of change; rusqlite keeps
+        // 16 by default, and a sync applying ops of every kind would re-prepare in turn.
+        conn.set_prepared_statement_cache_capacity(128);
         let device = ensure_identity(&conn)?;
         let hlc = Hlc::from_i64(meta_get(&conn, "hlc")?.and_then(|v| v.parse().ok()).unwrap_or(0));
         let seq: u64 = meta_get(&conn, "device_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
