@@ -108,7 +108,10 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut conn = open_conn(path, &key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        // The writer is only used behind `Store::writer`'s mutex: SQLite's own per-call locking
+        // (a lock and unlock around every step of every statement) is not needed.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = open_conn(path, &key, flags)?;
         migrate::migrate(&mut conn)?;
         // The writer gets a larger page cache than readers: a bulk write (an import, a sync
         // catching up) touches index pages all over the book, and re-reading one means
