@@ -90,7 +90,7 @@ fn to_map<T: Entity>(data: &T) -> Result<Map<String, Value>> {
     }
 }
 
-fn check_refs<T: Entity>(w: &WriteTx<'_>, data: &Map<String, Value>, only: Option<&Map<String, Value>>, entity: &T, old: Option<&T>) -> Result<()> {
+fn check_refs<T: Entity>(w: &mut WriteTx<'_>, data: &Map<String, Value>, only: Option<&Map<String, Value>>, entity: &T, old: Option<&T>) -> Result<()> {
     for f in T::KIND.fields() {
         let FieldTy::Ref(target) = f.ty else { continue };
         if let Some(changed) = only {
@@ -100,7 +100,7 @@ fn check_refs<T: Entity>(w: &WriteTx<'_>, data: &Map<String, Value>, only: Optio
         }
         if let Some(Value::String(s)) = data.get(f.name) {
             let id = uuid::Uuid::parse_str(s).map_err(|_| Error::invalid(f.name, "is not an id"))?;
-            if !query::exists(w.conn(), target, &id)? {
+            if !w.exists(target, &id)? {
                 return Err(Error::invalid(f.name, format!("no {} with this id", target.name())));
             }
         }
@@ -109,7 +109,7 @@ fn check_refs<T: Entity>(w: &WriteTx<'_>, data: &Map<String, Value>, only: Optio
     for (field, target, ids) in entity.list_refs() {
         let before: &[Id] = old_refs.iter().find(|(f, _, _)| *f == field).map(|(_, _, ids)| *ids).unwrap_or(&[]);
         for id in ids.iter().filter(|id| !before.contains(id)) {
-            if !query::exists(w.conn(), target, id)? {
+            if !w.exists(target, id)? {
                 return Err(Error::invalid(field, format!("no {} with id {id}", target.name())));
             }
         }

@@ -398,7 +398,7 @@ fn find_match(kind: EntityKind, source_ref: Option<&str>, f: &Map<String, Value>
 pub(crate) fn build<T: Entity>(base: Option<Value>, fields: &Map<String, Value>, links: &[(&str, Option<Id>)]) -> Result<T> {
     let mut m = match base {
         Some(Value::Object(m)) => m,
-        _ => serde_json::to_value(T::default())?.as_object().cloned().unwrap_or_default(),
+        _ => default_object::<T>()?,
     };
     for (k, v) in fields {
         m.insert(k.clone(), v.clone());
@@ -409,6 +409,24 @@ pub(crate) fn build<T: Entity>(base: Option<Value>, fields: &Map<String, Value>,
         }
     }
     serde_json::from_value(Value::Object(m)).map_err(|e| Error::invalid("record", format!("cannot be read: {e}")))
+}
+
+/// A new record's fields before the row's: the entity's defaults, serialised once per kind
+/// and thread (an import builds every row twice, in the preview and in the commit).
+fn default_object<T: Entity>() -> Result<Map<String, Value>> {
+    thread_local! {
+        static DEFAULTS: std::cell::RefCell<HashMap<std::any::TypeId, Map<String, Value>>> = Default::default();
+    }
+    let key = std::any::TypeId::of::<T>();
+    if let Some(m) = DEFAULTS.with(|d| d.borrow().get(&key).cloned()) {
+        return Ok(m);
+    }
+    let m = match serde_json::to_value(T::default())? {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    DEFAULTS.with(|d| d.borrow_mut().insert(key, m.clone()));
+    Ok(m)
 }
 
 /// Validates what the row would become, so the preview lists the rows that will fail; returns

@@ -108,12 +108,18 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut conn = open_conn(path, &key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+        // The writer is only used behind `Store::writer`'s mutex: SQLite's own per-call locking
+        // (a lock and unlock around every step of every statement) is not needed.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = open_conn(path, &key, flags)?;
         migrate::migrate(&mut conn)?;
         // The writer gets a larger page cache than readers: a bulk write (an import, a sync
         // catching up) touches index pages all over the book, and re-reading one means
         // decrypting it again. Pages are only held once touched.
         conn.execute_batch("PRAGMA cache_size = -131072;")?;
+        // The write path prepares a statement per table and per kind of change; rusqlite keeps
+        // 16 by default, and a sync applying ops of every kind would re-prepare in turn.
+        conn.set_prepared_statement_cache_capacity(128);
         let device = ensure_identity(&conn)?;
         let hlc = Hlc::from_i64(meta_get(&conn, "hlc")?.and_then(|v| v.parse().ok()).unwrap_or(0));
         let seq: u64 = meta_get(&conn, "device_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);

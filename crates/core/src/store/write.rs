@@ -21,7 +21,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 use uuid::Uuid;
 
@@ -47,14 +47,16 @@ pub struct WriteTx<'a> {
     devices: HashMap<i64, Uuid>,
     /// Searchable rows written by this transaction, indexed by [`WriteTx::finish`].
     fts: BTreeMap<(EntityKind, i64), FtsPending>,
+    /// Records known to be alive (created here, or checked by [`WriteTx::exists`]): a bulk
+    /// import links 100,000 contacts to a few thousand accounts. Only a change of a record's
+    /// causal length (Trash, restore, a remote op) can make one not alive; those drop it.
+    alive: HashSet<(EntityKind, Id)>,
 }
 
 /// Index work for one row.
 struct FtsPending {
     /// The indexed values before this transaction (`None`: the row is new).
     before: Option<Vec<Sql>>,
-    /// The values to index, when known without reading the row back.
-    after: Option<Vec<Sql>>,
 }
 
 struct RowState {
@@ -111,6 +113,7 @@ impl<'a> WriteTx<'a> {
             changed: Vec::new(),
             devices: HashMap::from([(device.idx, device.device)]),
             fts: BTreeMap::new(),
+            alive: HashSet::new(),
         }
     }
 
@@ -132,6 +135,19 @@ impl<'a> WriteTx<'a> {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Whether a record exists and is not in Trash (as [`super::query::exists`], remembered
+    /// for the rest of the transaction).
+    pub fn exists(&mut self, kind: EntityKind, id: &Id) -> Result<bool> {
+        if self.alive.contains(&(kind, *id)) {
+            return Ok(true);
+        }
+        let alive = super::query::exists(self.tx, kind, id)?;
+        if alive {
+            self.alive.insert((kind, *id));
+        }
+        Ok(alive)
     }
 
     fn tick(&mut self) -> Hlc {
@@ -244,16 +260,10 @@ impl<'a> WriteTx<'a> {
             }
             e => e.into(),
         })?;
-        if let Some(cols) = fts_columns(kind) {
-            let after = cols
-                .iter()
-                .map(|c| match kind.field(c) {
-                    Some(f) => to_sql(f, data.get(f.name).unwrap_or(&Value::Null)),
-                    None => Ok(Sql::Null),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None, after: Some(after) });
+        if fts_columns(kind).is_some() {
+            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None });
         }
+        self.alive.insert((kind, id));
         self.append_outbox(kind, &id, &space, hlc, &body)
     }
 
@@ -374,6 +384,7 @@ impl<'a> WriteTx<'a> {
         if is_deleted == deleted {
             return Ok(false);
         }
+        self.alive.remove(&(kind, id));
         let space = self.row_space(kind, row.rid)?;
         let hlc = self.tick();
         let cl = row.cl + 1;
@@ -415,6 +426,7 @@ impl<'a> WriteTx<'a> {
         let dev = self.device_idx(op.device)?;
         let clock: FieldClock = (op.hlc.as_i64(), dev);
         let row_key = op.row.to_string();
+        self.alive.remove(&(kind, op.row));
         for (field, p) in op.prev.iter().map(|(f, h)| (f, *h)).chain(op.also_prev.iter().flat_map(|(f, hs)| hs.iter().map(move |h| (f, *h)))) {
             heads::mark_superseded(self.tx, kind, &row_key, field, p.as_i64())?;
         }
@@ -476,7 +488,7 @@ impl<'a> WriteTx<'a> {
         }
         self.tx.prepare_cached(insert_sql(kind))?.execute(params_from_iter(params))?;
         if fts_columns(kind).is_some() {
-            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None, after: None });
+            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None });
         }
         Ok(())
     }
@@ -635,21 +647,28 @@ impl<'a> WriteTx<'a> {
     /// (once per transaction) so the index can drop it at the end.
     fn reindex(&mut self, kind: EntityKind, rid: i64) -> Result<()> {
         let Some(cols) = fts_columns(kind) else { return Ok(()) };
-        if let Some(p) = self.fts.get_mut(&(kind, rid)) {
-            p.after = None;
+        if self.fts.contains_key(&(kind, rid)) {
             return Ok(());
         }
         let before = read_indexed(self.tx, kind, cols, rid)?;
-        self.fts.insert((kind, rid), FtsPending { before, after: None });
+        self.fts.insert((kind, rid), FtsPending { before });
         Ok(())
     }
 
     /// Brings the full-text index in step with every searchable row this transaction wrote.
+    ///
+    /// Rows new in this transaction are indexed with one `INSERT ... SELECT` per kind: one
+    /// statement (and one FTS5 savepoint) for a whole import instead of one per row.
     fn index_text(&mut self) -> Result<()> {
+        let mut fresh: BTreeMap<EntityKind, Vec<i64>> = BTreeMap::new();
         for ((kind, rid), p) in std::mem::take(&mut self.fts) {
             let Some(cols) = fts_columns(kind) else { continue };
             let t = kind.table();
-            if let Some(before) = p.before {
+            let Some(before) = p.before else {
+                fresh.entry(kind).or_default().push(rid);
+                continue;
+            };
+            {
                 let sql = format!(
                     "INSERT INTO {t}_fts ({t}_fts, rowid, {}) VALUES ('delete', ?1, {})",
                     cols.join(", "),
@@ -659,16 +678,22 @@ impl<'a> WriteTx<'a> {
                 params.extend(before);
                 self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
             }
-            let after = match p.after {
-                Some(v) => Some(v),
-                None => read_indexed(self.tx, kind, cols, rid)?,
-            };
-            if let Some(after) = after {
+            if let Some(after) = read_indexed(self.tx, kind, cols, rid)? {
                 let sql = format!("INSERT INTO {t}_fts (rowid, {}) VALUES (?1, {})", cols.join(", "), marks(2, cols.len()));
                 let mut params = vec![Sql::Integer(rid)];
                 params.extend(after);
                 self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
             }
+        }
+        for (kind, rids) in fresh {
+            let Some(cols) = fts_columns(kind) else { continue };
+            let t = kind.table();
+            let sql = format!(
+                "INSERT INTO {t}_fts (rowid, {c}) SELECT rid, {c} FROM {t} WHERE rid IN (SELECT value FROM json_each(?1))",
+                c = cols.join(", ")
+            );
+            let list = serde_json::to_string(&rids)?;
+            self.tx.prepare_cached(&sql)?.execute([list])?;
         }
         Ok(())
     }
@@ -742,3 +767,7 @@ pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit:
     }
     Ok(ops)
 }
+
+#[cfg(test)]
+#[path = "write_tests.rs"]
+mod tests;

@@ -38,3 +38,22 @@ fn edited_text_is_searchable_by_its_new_words_only() {
     assert!(b.app.search("pricing", &[], 10).unwrap().is_empty());
     assert_eq!(b.app.search("security", &[], 10).unwrap().len(), 1);
 }
+
+#[test]
+fn records_from_another_device_are_found_by_their_new_words() {
+    let a = book();
+    let b = book();
+    let lodz = account(&a.app, "Fabryka Kraków");
+    let n = note(&a.app, &lodz, "Pricing objection from procurement");
+    b.app.apply_ops(&a.app.outbox(0, 1_000).unwrap()).unwrap();
+    assert_eq!(b.app.search("krakow", &[EntityKind::Account], 10).unwrap().len(), 1);
+    assert_eq!(b.app.search("pricing", &[EntityKind::Note], 10).unwrap().len(), 1);
+
+    let seen = a.app.outbox(0, 1_000).unwrap().len() as u64;
+    let mut d = n.data.clone();
+    d.body = "Security review requested by procurement".into();
+    a.app.notes().update(n.id, d).unwrap();
+    b.app.apply_ops(&a.app.outbox(seen, 1_000).unwrap()).unwrap();
+    assert!(b.app.search("pricing", &[], 10).unwrap().is_empty());
+    assert_eq!(b.app.search("security", &[EntityKind::Note], 10).unwrap().len(), 1);
+}
