@@ -7,8 +7,16 @@
 //! `store` builds (or reuses) a demo book under `target/bench-data/store-<size>.db` and times
 //! what an AE feels: opening the book, full-text search, a filtered page of accounts, Today,
 //! a meeting brief and the whitespace grid.
+//!
+//! `sync` runs a real rapport-server on SQLite and on PostgreSQL and times an upload, a new
+//! device's initial sync, edits between two online devices and many devices at once (see
+//! `sync.rs`); `--quick` is the CI smoke. Run it inside `bash scripts/with-keyring.sh`.
 
 mod import;
+mod sync;
+mod sync_fleet;
+mod sync_pouch;
+mod sync_server;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -32,20 +40,32 @@ struct Args {
     rebuild: bool,
     /// Stop after building (or finding) the book.
     build_only: bool,
+    /// `sync`: records in the book (default 100,000; 2,000 with `--quick`).
+    records: Option<u64>,
+    /// `sync`: a smoke run for CI.
+    quick: bool,
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only]\n       rapport-bench import [--size tiny|small] [--json]"
+    "usage: rapport-bench store [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json]   (inside scripts/with-keyring.sh)"
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { scenario: String::new(), size: "small".into(), json: false, seed: 42, rebuild: false, build_only: false };
+    let mut args = Args { scenario: String::new(), size: "small".into(), json: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => args.json = true,
             "--rebuild" => args.rebuild = true,
             "--build-only" => args.build_only = true,
+            "--quick" => args.quick = true,
+            "--records" => {
+                let n: u64 = it.next().ok_or_else(|| anyhow!("--records needs a value"))?.parse().context("--records must be a whole number")?;
+                if n == 0 {
+                    bail!("--records must be at least 1");
+                }
+                args.records = Some(n);
+            }
             "--size" => args.size = it.next().ok_or_else(|| anyhow!("--size needs a value\n{}", usage()))?,
             "--seed" => args.seed = it.next().ok_or_else(|| anyhow!("--seed needs a value"))?.parse().context("--seed")?,
             "-h" | "--help" => {
@@ -306,6 +326,7 @@ fn main() -> Result<()> {
     match args.scenario.as_str() {
         "store" => store(&args, &mut report),
         "import" => import::run(if args.size == "small" { "small" } else { &args.size }, &mut report),
+        "sync" => sync::run(&sync::SyncArgs::new(args.records, args.quick), &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),
     }
 }
