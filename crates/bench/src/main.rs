@@ -11,10 +11,18 @@
 //! `app` launches the release desktop app on the same book (large by default) and measures
 //! start to interactive, memory (PSS) after scrolling the accounts and opening an account
 //! (see [`app`]).
+//!
+//! `sync` runs a real rapport-server on SQLite and on PostgreSQL and times an upload, a new
+//! device's initial sync, edits between two online devices and many devices at once (see
+//! `sync.rs`); `--quick` is the CI smoke. Run it inside `bash scripts/with-keyring.sh`.
 
 mod app;
 
 mod import;
+mod sync;
+mod sync_fleet;
+mod sync_pouch;
+mod sync_server;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -37,6 +45,10 @@ struct Args {
     json: bool,
     /// Launches of the app to take the median of.
     runs: usize,
+    /// `sync`: records in the book (default 100,000; 2,000 with `--quick`).
+    records: Option<u64>,
+    /// `sync`: a small, fast run (CI smoke).
+    quick: bool,
     /// `app`: use the release app as built (skip the UI and cargo builds).
     no_build: bool,
     seed: u64,
@@ -46,11 +58,11 @@ struct Args {
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]"
+    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json]   (inside scripts/with-keyring.sh)"
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false };
+    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -59,6 +71,14 @@ fn parse_args() -> Result<Args> {
             "--no-build" => args.no_build = true,
             "--build-only" => args.build_only = true,
             "--size" => args.size = Some(it.next().ok_or_else(|| anyhow!("--size needs a value\n{}", usage()))?),
+            "--quick" => args.quick = true,
+            "--records" => {
+                let n: u64 = it.next().ok_or_else(|| anyhow!("--records needs a value"))?.parse().context("--records must be a whole number")?;
+                if n == 0 {
+                    bail!("--records must be at least 1");
+                }
+                args.records = Some(n);
+            }
             "--runs" => args.runs = it.next().ok_or_else(|| anyhow!("--runs needs a value"))?.parse().context("--runs")?,
             "--seed" => args.seed = it.next().ok_or_else(|| anyhow!("--seed needs a value"))?.parse().context("--seed")?,
             "-h" | "--help" => {
@@ -341,7 +361,8 @@ fn main() -> Result<()> {
     }
     match args.scenario.as_str() {
         "store" => store(&args, &mut report),
-        "import" => import::run(if args.size == "small" { "small" } else { &args.size }, &mut report),
+        "import" => import::run(args.size.as_deref().unwrap_or("small"), &mut report),
+        "sync" => sync::run(&sync::SyncArgs::new(args.records, args.quick), &mut report),
         "app" => app_scenario(&args, &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),
     }
