@@ -7,7 +7,8 @@
 #   2. doc tests (nextest does not run them);
 #   3. clippy with warnings as errors;
 #   4. the dependency check: rapport-core depends on no tauri, wry or axum crate;
-#   5. a smoke run of the store benchmark at the small size (its book is reused once built);
+#   5. smoke runs of the store benchmark (small) and the sync benchmark (--quick: a real
+#      rapport-server on SQLite and PostgreSQL);
 #   6. the end-to-end suite on the real app under Xvfb (scripts/e2e.sh).
 # Every step runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
@@ -51,6 +52,11 @@ lint() {
   cargo clippy --workspace --all-targets -- -D warnings
 }
 
+bench_sync_smoke() {
+  cargo build --release -p rapport-server &&
+    bash scripts/with-keyring.sh cargo run --release -p rapport-bench -- sync --quick --json
+}
+
 bench_smoke() {
   cargo run --release -p rapport-bench -- store --size small --json
 }
@@ -63,6 +69,7 @@ step "doc tests" cargo test --workspace --doc
 step "lints (clippy, warnings are errors)" lint
 step "dependency check" check_core_dependencies
 step "bench smoke run (store, small)" bench_smoke
+step "bench smoke run (sync, quick: SQLite and PostgreSQL)" bench_sync_smoke
 step "end-to-end (the real app under Xvfb, WebDriver)" bash scripts/e2e.sh
 
 echo
