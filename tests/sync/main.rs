@@ -197,6 +197,35 @@ async fn a_device_of_another_user_is_refused_everywhere(backend: Backend) {
     assert_eq!(a.app.accounts().count(&ListQuery::default()).unwrap(), 1);
 }
 
+async fn a_change_reaches_the_other_laptop_by_itself(backend: Backend) {
+    if !keyring() {
+        return;
+    }
+    let server = Server::start(backend);
+    let (a, b) = (laptop(), laptop());
+    let who = email();
+    sync::sign_up(&a.app, &server.url, &who, "correct horse battery").await.expect("sign up");
+    sync::sign_in(&b.app, &server.url, &who, "correct horse battery").await.expect("sign in");
+    let (task_a, task_b) = (sync::start_sync(a.app.clone()), sync::start_sync(b.app.clone()));
+    let mut seen = b.app.subscribe();
+    let acme = a.app.accounts().create(Account { name: "Acme".into(), ..Default::default() }).unwrap();
+    // No one calls sync: A's task pushes after the change, the server pokes B, B's task pulls.
+    let arrived = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            if let Ok(rapport_core::Event::Changed { ids, .. }) = seen.recv().await {
+                if ids.contains(&acme.id) {
+                    break;
+                }
+            }
+        }
+    })
+    .await;
+    assert!(arrived.is_ok(), "B never received A's new account");
+    assert_eq!(b.app.accounts().get(acme.id).unwrap().data.name, "Acme");
+    assert!(matches!(task_a.status(), sync::SyncStatus::Synced { .. } | sync::SyncStatus::Waiting { .. }), "{:?}", task_a.status());
+    drop(task_b);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),*) => {
         mod sqlite {
@@ -214,5 +243,6 @@ on_both_backends!(
     offline_edits_on_both_sides_converge,
     killing_the_server_mid_push_loses_nothing_and_stores_nothing_twice,
     a_revoked_device_is_refused,
-    a_device_of_another_user_is_refused_everywhere
+    a_device_of_another_user_is_refused_everywhere,
+    a_change_reaches_the_other_laptop_by_itself
 );

@@ -88,7 +88,7 @@ fn publish(app: &App, tx: &watch::Sender<SyncStatus>, s: SyncStatus) {
 }
 
 /// One attempt: Ok when a pass completed, else the status to show.
-async fn attempt(app: &App, tx: &watch::Sender<SyncStatus>) -> Result<(), SyncStatus> {
+async fn attempt(app: &App, tx: &watch::Sender<SyncStatus>, conn: &mut Option<(String, String, HttpTransport)>) -> Result<(), SyncStatus> {
     let Some(acct) = account::account(app).map_err(|e| SyncStatus::Error { changes: waiting(app), message: e.to_string() })? else {
         return Err(SyncStatus::LocalOnly {});
     };
@@ -97,10 +97,16 @@ async fn attempt(app: &App, tx: &watch::Sender<SyncStatus>) -> Result<(), SyncSt
         Ok(None) => return Err(SyncStatus::NeedsSignIn { changes: waiting(app) }),
         Err(e) => return Err(SyncStatus::Error { changes: waiting(app), message: e.to_string() }),
     };
-    let t = HttpTransport::new(&acct.server, Some(token)).map_err(|e| SyncStatus::Error { changes: waiting(app), message: e.to_string() })?;
+    // One client (and its pooled connections) for as long as the server and token stay.
+    let reuse = matches!(conn, Some((server, tok, _)) if *server == acct.server && *tok == token);
+    if !reuse {
+        let t = HttpTransport::new(&acct.server, Some(token.clone())).map_err(|e| SyncStatus::Error { changes: waiting(app), message: e.to_string() })?;
+        *conn = Some((acct.server.clone(), token, t));
+    }
+    let Some((_, _, t)) = conn.as_ref() else { return Err(SyncStatus::LocalOnly {}) };
     publish(app, tx, SyncStatus::Waiting { changes: waiting(app), last_synced_at: last_synced(app) });
     let changes = || waiting(app);
-    match sync_once(app, &t).await {
+    match sync_once(app, t).await {
         Ok(report) => {
             let now = app.now().timestamp_millis();
             let _ = app.write(|w| sync_state::set_meta(w.conn(), "sync_last_at", Some(&now.to_string())));
@@ -126,8 +132,9 @@ fn jitter(d: Duration) -> Duration {
 async fn run(app: App, tx: watch::Sender<SyncStatus>, wake: Arc<Notify>) {
     let mut changes = app.subscribe();
     let mut failures: u32 = 0;
+    let mut conn = None;
     loop {
-        let wait = match attempt(&app, &tx).await {
+        let wait = match attempt(&app, &tx, &mut conn).await {
             Ok(()) => {
                 failures = 0;
                 let n = waiting(&app);
@@ -158,6 +165,7 @@ async fn run(app: App, tx: watch::Sender<SyncStatus>, wake: Arc<Notify>) {
                 }
             }
         };
+        let last_pass = tokio::time::Instant::now();
         // Wait for the timer, a poke or request, or a local change (then debounce).
         let sleep = tokio::time::sleep(wait);
         tokio::pin!(sleep);
@@ -175,7 +183,10 @@ async fn run(app: App, tx: watch::Sender<SyncStatus>, wake: Arc<Notify>) {
                         };
                         publish(&app, &tx, s);
                         if failures == 0 {
-                            sleep.as_mut().reset(tokio::time::Instant::now() + DEBOUNCE);
+                            // Leading edge: a change after a quiet spell goes out at once;
+                            // changes right after a pass wait for the debounce and go together.
+                            let at = (last_pass + DEBOUNCE).max(tokio::time::Instant::now());
+                            sleep.as_mut().reset(at);
                         }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
