@@ -289,23 +289,7 @@ impl<'a> WriteTx<'a> {
                 sets.push(format!("{}_doc = ?{}", f.name, params.len()));
                 body.text.insert(f.name.into(), TextUpdate(update));
             } else {
-                let prev = row.clock_of(f.name).0;
-                if prev != 0 {
-                    body.prev.insert(f.name.into(), Hlc::from_i64(prev));
-                }
-                if has_heads {
-                    // The field had concurrent versions: this write, made having seen them all,
-                    // settles them (the conflict is resolved everywhere once this op arrives).
-                    let hs = heads::load(self.tx, kind, &row_key, f.name)?;
-                    if !hs.is_empty() {
-                        for h in &hs {
-                            heads::mark_superseded(self.tx, kind, &row_key, f.name, h.hlc)?;
-                        }
-                        let others = hs.iter().filter(|h| h.hlc != prev).map(|h| Hlc::from_i64(h.hlc)).collect();
-                        body.also_prev.insert(f.name.into(), others);
-                        heads::save(self.tx, kind, &row_key, f.name, &[])?;
-                    }
-                }
+                self.overwrite_versions(kind, &row_key, has_heads, f.name, row.clock_of(f.name).0, &mut body)?;
                 params.push(to_sql(f, v)?);
                 sets.push(format!("{} = ?{}", f.name, params.len()));
                 row.clocks.insert(f.name.into(), (hlc.as_i64(), self.device.idx));
@@ -329,6 +313,27 @@ impl<'a> WriteTx<'a> {
         Ok(true)
     }
 
+    /// Records in `body` which versions of `field` a local write overwrites: the one shown
+    /// (`prev`) and, when the field had concurrent versions, all of them — a write made having
+    /// seen them all settles the conflict everywhere once the op arrives.
+    fn overwrite_versions(&mut self, kind: EntityKind, row_key: &str, has_heads: bool, field: &str, prev: i64, body: &mut OpBody) -> Result<()> {
+        if prev != 0 {
+            body.prev.insert(field.into(), Hlc::from_i64(prev));
+        }
+        if !has_heads {
+            return Ok(());
+        }
+        let hs = heads::load(self.tx, kind, row_key, field)?;
+        if hs.is_empty() {
+            return Ok(());
+        }
+        for h in &hs {
+            heads::mark_superseded(self.tx, kind, row_key, field, h.hlc)?;
+        }
+        body.also_prev.insert(field.into(), hs.iter().filter(|h| h.hlc != prev).map(|h| Hlc::from_i64(h.hlc)).collect());
+        heads::save(self.tx, kind, row_key, field, &[])
+    }
+
     /// Moves a record into another space (an account handed to a team): one op in the new space
     /// carries the whole record — every field with this write's clock, the full text of its
     /// text fields — so members who never saw it get all of it, and the record's later changes
@@ -345,20 +350,7 @@ impl<'a> WriteTx<'a> {
         let scalars = [&CREATED_AT, &SPACE].into_iter().chain(kind.fields().iter().filter(|f| f.ty != FieldTy::RichText));
         for f in scalars {
             let v = if f.name == SPACE.name { Value::String(space.to_string()) } else { self.current_value(kind, row.rid, f)? };
-            let prev = row.clock_of(f.name).0;
-            if prev != 0 {
-                body.prev.insert(f.name.into(), Hlc::from_i64(prev));
-            }
-            if has_heads {
-                let hs = heads::load(self.tx, kind, &row_key, f.name)?;
-                if !hs.is_empty() {
-                    for h in &hs {
-                        heads::mark_superseded(self.tx, kind, &row_key, f.name, h.hlc)?;
-                    }
-                    body.also_prev.insert(f.name.into(), hs.iter().filter(|h| h.hlc != prev).map(|h| Hlc::from_i64(h.hlc)).collect());
-                    heads::save(self.tx, kind, &row_key, f.name, &[])?;
-                }
-            }
+            self.overwrite_versions(kind, &row_key, has_heads, f.name, row.clock_of(f.name).0, &mut body)?;
             body.set.insert(f.name.into(), v);
         }
         for f in kind.fields().iter().filter(|f| f.ty == FieldTy::RichText) {
