@@ -114,6 +114,8 @@ pub fn commit(app: &App, preview: &Preview, progress: &mut dyn FnMut(Progress)) 
     let mut files: Vec<_> = preview.files.iter().collect();
     files.sort_by_key(|f| kind_order(f.mapping.kind));
     let report = app.write(|w| {
+        // Creates share outbox entries (one per run of records) and undo records ranges.
+        w.bulk();
         let mut run = Run::new(w, &settings)?;
         let mut done = 0;
         for f in &files {
@@ -147,6 +149,9 @@ struct Run<'s> {
     deferred: Vec<Deferred>,
     /// Records this batch created (undo trashes them; their later link needs no record).
     created: std::collections::HashSet<Id>,
+    /// The range of records being created (kind, first rowid, how many), recorded for undo
+    /// when it ends: its batch seq, taken when it began.
+    range: Option<(i64, EntityKind, i64, i64)>,
 }
 
 /// A link to a record that comes later in the import (a manager below their report).
@@ -165,7 +170,7 @@ impl<'s> Run<'s> {
         for k in [EntityKind::Account, EntityKind::Contact, EntityKind::Opportunity] {
             index.add(k, sql::known(w.conn(), k)?);
         }
-        Ok(Run { settings, index, batch: uuid::Uuid::now_v7(), seq: 0, report: ImportReport::default(), deferred: Vec::new(), created: Default::default() })
+        Ok(Run { settings, index, batch: uuid::Uuid::now_v7(), seq: 0, report: ImportReport::default(), deferred: Vec::new(), created: Default::default(), range: None })
     }
 
     fn resolve(&self, r: &str) -> Option<Id> {
@@ -238,9 +243,30 @@ impl<'s> Run<'s> {
         self.defer(kind, id, file, row, &links);
         self.remember(kind, id, row);
         self.created.insert(id);
-        self.record(w, kind, id, "created", None)?;
+        self.record_created(w, kind, w.last_rid())?;
         self.report.created += 1;
         Ok(())
+    }
+
+    /// Records a created record for undo: consecutive rowids of one kind make one range.
+    fn record_created(&mut self, w: &WriteTx<'_>, kind: EntityKind, rid: i64) -> Result<()> {
+        if let Some((_, k, from, n)) = &mut self.range {
+            if *k == kind && *from + *n == rid {
+                *n += 1;
+                return Ok(());
+            }
+        }
+        self.end_range(w)?;
+        self.seq += 1;
+        self.range = Some((self.seq, kind, rid, 1));
+        Ok(())
+    }
+
+    fn end_range(&mut self, w: &WriteTx<'_>) -> Result<()> {
+        match self.range.take() {
+            Some((seq, kind, from, n)) => sql::insert_created(w.conn(), &self.batch, seq, kind, from, n),
+            None => Ok(()),
+        }
     }
 
     fn remember(&mut self, kind: EntityKind, id: Id, row: &PlannedRow) {
@@ -294,6 +320,8 @@ impl<'s> Run<'s> {
     }
 
     fn record(&mut self, w: &WriteTx<'_>, kind: EntityKind, id: Id, action: &str, previous: Option<&str>) -> Result<()> {
+        // Changes keep their order with the ranges of creates around them.
+        self.end_range(w)?;
         self.seq += 1;
         sql::insert_change(w.conn(), &self.batch, self.seq, kind, &id, action, previous)
     }
@@ -323,6 +351,7 @@ impl<'s> Run<'s> {
     }
 
     fn finish(mut self, w: &WriteTx<'_>, source: &str) -> Result<ImportReport> {
+        self.end_range(w)?;
         let summary = serde_json::json!({
             "created": self.report.created,
             "updated": self.report.updated,

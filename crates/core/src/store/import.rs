@@ -52,6 +52,13 @@ pub fn insert_change(conn: &Connection, batch: &Id, seq: i64, kind: EntityKind, 
     Ok(())
 }
 
+/// Records that a batch created the records `rid_from .. rid_from + n - 1` of a kind.
+pub fn insert_created(conn: &Connection, batch: &Id, seq: i64, kind: EntityKind, rid_from: i64, n: i64) -> Result<()> {
+    conn.prepare_cached("INSERT INTO import_created (batch_id, seq, kind, rid_from, n) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(rusqlite::params![batch.to_string(), seq, kind.name(), rid_from, n])?;
+    Ok(())
+}
+
 /// A stored batch: id, when, source, summary JSON, undone when.
 pub type BatchRow = (Id, i64, String, String, Option<i64>);
 
@@ -75,15 +82,41 @@ pub fn batch_undone_at(conn: &Connection, batch: &Id) -> Result<Option<Option<i6
 /// One recorded change: kind, record, `created`/`updated`, previous values (JSON).
 pub type ChangeRow = (EntityKind, Id, String, Option<String>);
 
-/// A batch's changes, last first (the order undo walks them).
+/// A batch's changes, last first (the order undo walks them): those recorded one by one and,
+/// for the records it created as ranges, one `created` change per record (last first).
 pub fn changes(conn: &Connection, batch: &Id) -> Result<Vec<ChangeRow>> {
-    let mut stmt = conn.prepare("SELECT kind, record_id, action, previous FROM import_changes WHERE batch_id = ?1 ORDER BY seq DESC")?;
-    let rows = stmt.query_map([batch.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, record_id, action, previous, NULL, NULL FROM import_changes WHERE batch_id = ?1
+         UNION ALL
+         SELECT seq, kind, NULL, 'created', NULL, rid_from, n FROM import_created WHERE batch_id = ?1
+         ORDER BY 1 DESC",
+    )?;
+    type Raw = (String, Option<String>, String, Option<String>, Option<i64>, Option<i64>);
+    let rows = stmt.query_map([batch.to_string()], |r| Ok::<Raw, _>((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
     let mut out = Vec::new();
     for row in rows {
-        let (kind, id, action, prev) = row?;
+        let (kind, id, action, prev, rid_from, n) = row?;
         let kind = EntityKind::from_name(&kind).ok_or_else(|| Error::Storage(format!("import change of unknown kind {kind}")))?;
-        out.push((kind, Id::parse_str(&id).map_err(|e| Error::Storage(format!("record id: {e}")))?, action, prev));
+        match (id, rid_from, n) {
+            (Some(id), _, _) => out.push((kind, Id::parse_str(&id).map_err(|e| Error::Storage(format!("record id: {e}")))?, action, prev)),
+            (None, Some(from), Some(n)) => {
+                let ids = ids_in_range(conn, kind, from, n)?;
+                out.extend(ids.into_iter().rev().map(|id| (kind, id, "created".to_string(), None)));
+            }
+            _ => return Err(Error::Storage("an import change names no record".into())),
+        }
+    }
+    Ok(out)
+}
+
+/// The ids of the records `rid_from .. rid_from + n - 1` of a kind, in rowid order.
+fn ids_in_range(conn: &Connection, kind: EntityKind, rid_from: i64, n: i64) -> Result<Vec<Id>> {
+    let sql = format!("SELECT id FROM {} WHERE rid >= ?1 AND rid < ?2 ORDER BY rid", kind.table());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([rid_from, rid_from + n], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::with_capacity(n.max(0) as usize);
+    for id in rows {
+        out.push(Id::parse_str(&id?).map_err(|e| Error::Storage(format!("record id: {e}")))?);
     }
     Ok(out)
 }

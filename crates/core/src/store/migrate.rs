@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/0006_alive_list_indexes.sql")),
     (7, include_str!("../../migrations/0007_import.sql")),
     (8, include_str!("../../migrations/0008_sync.sql")),
+    (9, include_str!("../../migrations/0009_bulk_runs.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -184,8 +184,7 @@ pub fn set_acked_seq(conn: &Connection, seq: u64) -> Result<()> {
 /// How many local changes wait to be pushed.
 pub fn waiting(conn: &Connection) -> Result<u64> {
     let acked = acked_seq(conn)?;
-    let n: i64 = conn.prepare_cached("SELECT count(*) FROM outbox WHERE seq > ?1")?.query_row([acked as i64], |r| r.get(0))?;
-    Ok(n as u64)
+    super::write::count_after(conn, acked)
 }
 
 /// A string kept in the book's meta table (sync settings that are not secrets).

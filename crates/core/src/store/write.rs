@@ -51,6 +51,25 @@ pub struct WriteTx<'a> {
     /// import links 100,000 contacts to a few thousand accounts. Only a change of a record's
     /// causal length (Trash, restore, a remote op) can make one not alive; those drop it.
     alive: HashSet<(EntityKind, Id)>,
+    /// Creates are queued as runs (see [`WriteTx::bulk`]).
+    bulk: bool,
+    /// The run of creates being queued, written to the outbox when it ends.
+    run: Option<Run>,
+    /// The rowid of the last record [`WriteTx::create`] wrote.
+    last_rid: i64,
+}
+
+/// Consecutive creates of one kind in one space, with consecutive seqs and rowids: one outbox
+/// entry stands for all their ops (migration 9), rebuilt from the records by [`read_outbox`].
+#[derive(Debug, Clone)]
+struct Run {
+    kind: EntityKind,
+    space: Uuid,
+    seq_from: u64,
+    hlc_from: Hlc,
+    first: Id,
+    rid_from: i64,
+    n: i64,
 }
 
 /// Index work for one row.
@@ -114,11 +133,29 @@ impl<'a> WriteTx<'a> {
             devices: HashMap::from([(device.idx, device.device)]),
             fts: BTreeMap::new(),
             alive: HashSet::new(),
+            bulk: false,
+            run: None,
+            last_rid: 0,
         }
+    }
+
+    /// Bulk mode, for the rest of this transaction (an import): each create still writes its
+    /// record, search entry and op, but consecutive creates of one kind share one outbox entry
+    /// that stands for their create ops by reference to the records (migration 9). The ops
+    /// [`read_outbox`] gives are the ones ordinary creates would have queued: before a record of
+    /// a run changes, its create op is written out as it was (see `write_out_create`).
+    pub fn bulk(&mut self) {
+        self.bulk = true;
+    }
+
+    /// The rowid of the record the last [`WriteTx::create`] wrote (0: none yet).
+    pub fn last_rid(&self) -> i64 {
+        self.last_rid
     }
 
     /// Persists the clock and sequence with the transaction; returns them and what changed.
     pub(crate) fn finish(mut self) -> Result<(Hlc, u64, Vec<Changed>)> {
+        self.flush_run()?;
         self.index_text()?;
         meta_set(self.tx, "hlc", &self.hlc.as_i64().to_string())?;
         meta_set(self.tx, "device_seq", &self.seq.to_string())?;
@@ -199,18 +236,7 @@ impl<'a> WriteTx<'a> {
 
     fn append_outbox(&mut self, kind: EntityKind, id: &Id, space: &Uuid, hlc: Hlc, body: &OpBody) -> Result<()> {
         self.seq += 1;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO outbox (seq, hlc, space, tbl, row_id, body, schema_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        stmt.execute(rusqlite::params![
-            self.seq as i64,
-            hlc.as_i64(),
-            space.to_string(),
-            kind.name(),
-            id.to_string(),
-            serde_json::to_string(body)?,
-            SCHEMA_VERSION
-        ])?;
+        insert_op(self.tx, self.seq, hlc, space, kind, id, &serde_json::to_string(body)?, SCHEMA_VERSION, 1, None)?;
         self.changed.push(Changed { kind, id: *id });
         Ok(())
     }
@@ -220,7 +246,8 @@ impl<'a> WriteTx<'a> {
         let hlc = self.tick();
         let space = self.device.space;
         let created = self.clock.now().timestamp_millis();
-        let mut params: Vec<Sql> = vec![
+        let mut params: Vec<Sql> = Vec::with_capacity(8 + kind.fields().len() + 1);
+        params.extend([
             Sql::Text(id.to_string()),
             Sql::Text(space.to_string()),
             Sql::Integer(1),
@@ -229,29 +256,37 @@ impl<'a> WriteTx<'a> {
             Sql::Integer(hlc.as_i64()),
             Sql::Integer(self.device.idx),
             Sql::Null,
-        ];
-        let mut body = OpBody { cl: Some(1), ..OpBody::default() };
-        body.set.insert(CREATED_AT.name.into(), instant_json(created));
+        ]);
+        // In bulk mode the op is rebuilt from the record when it is read: no body to build.
+        let mut body = (!self.bulk).then(|| {
+            let mut b = OpBody { cl: Some(1), ..OpBody::default() };
+            b.set.insert(CREATED_AT.name.into(), instant_json(created));
+            b
+        });
         for f in kind.fields() {
             let v = data.get(f.name).unwrap_or(&Value::Null);
             if f.ty == FieldTy::RichText {
                 let s = v.as_str().unwrap_or("");
+                params.push(Sql::Text(s.to_string()));
                 // An empty text has no edits: no doc to build (a bulk import of contacts
                 // without notes skips a yrs doc per row).
-                let update = if s.is_empty() { None } else { text::set_text(&text::load(self.client, None)?, s) };
-                params.push(Sql::Text(s.to_string()));
-                match update {
-                    Some(u) => {
-                        // The doc is this device's single insert of `s`: stored implicitly
-                        // (see `load_doc`); the outbox carries the update itself.
-                        params.push(Sql::Blob(implicit_doc(self.client)));
+                if s.is_empty() {
+                    params.push(Sql::Null);
+                    continue;
+                }
+                // The doc is this device's single insert of `s`: stored implicitly (see
+                // `load_doc`); the outbox carries the update itself.
+                params.push(Sql::Blob(implicit_doc(self.client)));
+                if let Some(body) = &mut body {
+                    if let Some(u) = text::set_text(&text::load(self.client, None)?, s) {
                         body.text.insert(f.name.into(), TextUpdate(u));
                     }
-                    None => params.push(Sql::Null),
                 }
             } else {
                 params.push(to_sql(f, v)?);
-                body.set.insert(f.name.into(), v.clone());
+                if let Some(body) = &mut body {
+                    body.set.insert(f.name.into(), v.clone());
+                }
             }
         }
         self.tx.prepare_cached(insert_sql(kind))?.execute(params_from_iter(params)).map_err(|e| match e {
@@ -260,17 +295,80 @@ impl<'a> WriteTx<'a> {
             }
             e => e.into(),
         })?;
+        let rid = self.tx.last_insert_rowid();
+        self.last_rid = rid;
         if fts_columns(kind).is_some() {
-            self.fts.insert((kind, self.tx.last_insert_rowid()), FtsPending { before: None });
+            self.fts.insert((kind, rid), FtsPending { before: None });
         }
         self.alive.insert((kind, id));
-        self.append_outbox(kind, &id, &space, hlc, &body)
+        match body {
+            Some(body) => self.append_outbox(kind, &id, &space, hlc, &body),
+            None => self.queue_in_run(kind, id, space, hlc, rid),
+        }
+    }
+
+    /// Queues a bulk create: the open run takes it when it follows on (same kind and space,
+    /// next seq, next rowid); otherwise the run is written and a new one starts.
+    fn queue_in_run(&mut self, kind: EntityKind, id: Id, space: Uuid, hlc: Hlc, rid: i64) -> Result<()> {
+        self.seq += 1;
+        let seq = self.seq;
+        match &mut self.run {
+            Some(r) if r.kind == kind && r.space == space && r.seq_from + r.n as u64 == seq && r.rid_from + r.n == rid => r.n += 1,
+            _ => {
+                self.flush_run()?;
+                self.run = Some(Run { kind, space, seq_from: seq, hlc_from: hlc, first: id, rid_from: rid, n: 1 });
+            }
+        }
+        self.changed.push(Changed { kind, id });
+        Ok(())
+    }
+
+    /// Writes the open run's outbox entry.
+    fn flush_run(&mut self) -> Result<()> {
+        match self.run.take() {
+            Some(r) => insert_run(self.tx, &r),
+            None => Ok(()),
+        }
+    }
+
+    /// Before a record changes: if its create is queued in a run, writes that op out as an
+    /// ordinary entry (rebuilt from the record, which still holds what it was created with) and
+    /// splits the run around it. From then on the record's later ops follow its create op as
+    /// they would have after an ordinary create.
+    fn write_out_create(&mut self, kind: EntityKind, rid: i64) -> Result<()> {
+        self.flush_run()?;
+        let Some((run_seq, rid_from, n)) = run_holding(self.tx, kind, rid)? else { return Ok(()) };
+        let k = rid - rid_from;
+        let seq = run_seq + k as u64;
+        let (schema, op) = {
+            let schema: u32 = self.tx.prepare_cached("SELECT schema_version FROM outbox WHERE seq = ?1")?.query_row([run_seq as i64], |r| r.get(0))?;
+            let mut ops = rebuild_creates(self.tx, self.device.device, self.client, kind, rid, seq, 1, schema)?;
+            (schema, ops.pop().ok_or_else(|| Error::Storage(format!("the outbox refers to a {} that is gone", kind.name())))?)
+        };
+        if k == 0 {
+            self.tx.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?.execute([run_seq as i64])?;
+        } else {
+            self.tx.prepare_cached("UPDATE outbox SET n = ?2 WHERE seq = ?1")?.execute([run_seq as i64, k])?;
+        }
+        let body = OpBody { set: op.set, text: op.text, cl: op.cl, prev: op.prev, also_prev: op.also_prev };
+        insert_op(self.tx, seq, op.hlc, &op.space, kind, &op.row, &serde_json::to_string(&body)?, schema, 1, None)?;
+        let rest = n - k - 1;
+        if rest > 0 {
+            let sql = format!("SELECT id, space, _hlc FROM {} WHERE rid = ?1", kind.table());
+            let (next, space, hlc): (String, String, i64) = self.tx.prepare_cached(&sql)?.query_row([rid + 1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Storage(format!("record id: {e}")));
+            insert_op(self.tx, seq + 1, Hlc::from_i64(hlc), &parse(&space)?, kind, &parse(&next)?, "", schema, rest, Some(rid + 1))?;
+        }
+        Ok(())
     }
 
     /// Writes the given fields of an existing record. Returns false when nothing changed.
     /// Text fields are diffed against their CRDT and stored as edits.
     pub fn update(&mut self, kind: EntityKind, id: Id, fields: &Map<String, Value>) -> Result<bool> {
         let mut row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
+        if row.base.1 == self.device.idx {
+            self.write_out_create(kind, row.rid)?;
+        }
         let space = self.row_space(kind, row.rid)?;
         let hlc = self.tick();
         let row_key = id.to_string();
@@ -342,6 +440,9 @@ impl<'a> WriteTx<'a> {
         let row = self.row_state(kind, &id)?.ok_or(Error::NotFound { what: kind.name() })?;
         if self.row_space(kind, row.rid)? == space {
             return Ok(false);
+        }
+        if row.base.1 == self.device.idx {
+            self.write_out_create(kind, row.rid)?;
         }
         let hlc = self.tick();
         let row_key = id.to_string();
@@ -427,7 +528,13 @@ impl<'a> WriteTx<'a> {
         }
         match self.row_state(kind, &op.row)? {
             None => self.insert_from_op(kind, op, clock)?,
-            Some(row) => self.merge_into(kind, op, clock, row)?,
+            Some(row) => {
+                // A record of this device's queued in a run keeps its create op as it was.
+                if row.base.1 == self.device.idx {
+                    self.write_out_create(kind, row.rid)?;
+                }
+                self.merge_into(kind, op, clock, row)?
+            }
         }
         self.changed.push(Changed { kind, id: op.row });
         Ok(())
@@ -729,17 +836,125 @@ fn read_indexed(conn: &rusqlite::Connection, kind: EntityKind, cols: &[&str], ri
         .optional()?)
 }
 
-/// Reads the outbox in seq order (what a peer needs to rebuild this book).
+#[allow(clippy::too_many_arguments)]
+fn insert_op(conn: &rusqlite::Connection, seq: u64, hlc: Hlc, space: &Uuid, kind: EntityKind, id: &Id, body: &str, schema: u32, n: i64, rid_from: Option<i64>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (seq, hlc, space, tbl, row_id, body, schema_version, n, rid_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![seq as i64, hlc.as_i64(), space.to_string(), kind.name(), id.to_string(), body, schema, n, rid_from])?;
+    Ok(())
+}
+
+fn insert_run(conn: &rusqlite::Connection, r: &Run) -> Result<()> {
+    insert_op(conn, r.seq_from, r.hlc_from, &r.space, r.kind, &r.first, "", SCHEMA_VERSION, r.n, Some(r.rid_from))
+}
+
+/// The run whose records include `rid`: its first seq, first rowid and length.
+fn run_holding(conn: &rusqlite::Connection, kind: EntityKind, rid: i64) -> Result<Option<(u64, i64, i64)>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT seq, rid_from, n FROM outbox WHERE rid_from IS NOT NULL AND tbl = ?1 AND rid_from <= ?2 ORDER BY rid_from DESC LIMIT 1",
+        )?
+        .query_row(rusqlite::params![kind.name(), rid], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+        .optional()?;
+    Ok(found.filter(|(_, from, n)| rid < from + n).map(|(seq, from, n)| (seq as u64, from, n)))
+}
+
+/// The create ops of `count` records from rowid `rid_from` on, numbered from `seq_from`: what
+/// [`WriteTx::create`] queues for a record, rebuilt from the record as stored. A record of a
+/// run has not changed since it was created (see `write_out_create`), so its row holds exactly
+/// what the create wrote: every field, its text (one insert by this device's client, rebuilt
+/// with the same client and clocks) and the create's clock.
+#[allow(clippy::too_many_arguments)]
+fn rebuild_creates(conn: &rusqlite::Connection, device: Uuid, client: u64, kind: EntityKind, rid_from: i64, seq_from: u64, count: i64, schema: u32) -> Result<Vec<Op>> {
+    let fields = kind.fields();
+    let cols: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let sql = format!(
+        "SELECT rid, id, space, created_at, _hlc{}{} FROM {} WHERE rid >= ?1 AND rid < ?2 ORDER BY rid",
+        if cols.is_empty() { "" } else { ", " },
+        cols.join(", "),
+        kind.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params![rid_from, rid_from + count])?;
+    let gone = || Error::Storage(format!("the outbox refers to {} records that are gone", kind.name()));
+    let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Storage(format!("record id: {e}")));
+    let mut ops = Vec::with_capacity(count.max(0) as usize);
+    while let Some(r) = rows.next()? {
+        let k = ops.len() as i64;
+        if r.get::<_, i64>(0)? != rid_from + k {
+            return Err(gone());
+        }
+        let mut set = BTreeMap::new();
+        let mut texts = BTreeMap::new();
+        let created: Option<i64> = r.get(3)?;
+        set.insert(CREATED_AT.name.to_string(), created.map(instant_json).unwrap_or(Value::Null));
+        for (i, f) in fields.iter().enumerate() {
+            let v = r.get_ref(5 + i)?;
+            if f.ty == FieldTy::RichText {
+                let s = v.as_str_or_null().map_err(|e| Error::Storage(format!("{}: {e}", f.name)))?.unwrap_or("");
+                if let Some(u) = (!s.is_empty()).then(|| text::load(client, None)).transpose()?.and_then(|doc| text::set_text(&doc, s)) {
+                    texts.insert(f.name.to_string(), TextUpdate(u));
+                }
+            } else {
+                set.insert(f.name.to_string(), from_sql(f, v));
+            }
+        }
+        ops.push(Op {
+            space: parse(&r.get::<_, String>(2)?)?,
+            device,
+            seq: seq_from + k as u64,
+            hlc: Hlc::from_i64(r.get(4)?),
+            table: kind.name().into(),
+            row: parse(&r.get::<_, String>(1)?)?,
+            set,
+            text: texts,
+            cl: Some(1),
+            prev: BTreeMap::new(),
+            also_prev: BTreeMap::new(),
+            schema,
+        });
+    }
+    if ops.len() as i64 != count {
+        return Err(gone());
+    }
+    Ok(ops)
+}
+
+/// An outbox entry: one op, or a run of creates.
+type Entry = (i64, i64, String, String, String, String, i64, i64, Option<i64>);
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+}
+
+/// Reads the outbox in seq order (what a peer needs to rebuild this book): up to `limit` ops
+/// after seq `after`. A run of bulk creates gives one op per record, as ordinary creates would.
 pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit: usize) -> Result<Vec<Op>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, hlc, space, tbl, row_id, body, schema_version FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![after as i64, limit as i64], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, i64>(6)?))
-    })?;
-    let mut ops = Vec::new();
-    for row in rows {
-        let (seq, hlc, space, table, row_id, body, schema) = row?;
+    const COLS: &str = "seq, hlc, space, tbl, row_id, body, schema_version, n, rid_from";
+    let client = text::client_id(&device);
+    let mut ops: Vec<Op> = Vec::new();
+    // The entry holding seq `after + 1` may start before it (a run).
+    let straddling = conn
+        .prepare_cached(&format!("SELECT {COLS} FROM outbox WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1"))?
+        .query_row([after as i64], entry)
+        .optional()?
+        .filter(|e| e.0 + e.7 - 1 > after as i64);
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLS} FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+    let rows = stmt.query_map(rusqlite::params![after as i64, limit.min(i64::MAX as usize) as i64], entry)?;
+    for e in straddling.into_iter().map(Ok).chain(rows) {
+        if ops.len() >= limit {
+            break;
+        }
+        let (seq, hlc, space, table, row_id, body, schema, n, rid_from) = e?;
+        if let Some(rid_from) = rid_from {
+            let kind = EntityKind::from_name(&table).ok_or_else(|| Error::Storage(format!("outbox run of unknown kind {table}")))?;
+            // Skip what is at or before `after`; take no more than is asked for.
+            let skip = (after as i64 + 1 - seq).max(0);
+            let count = (n - skip).min((limit - ops.len()).min(i64::MAX as usize) as i64);
+            ops.extend(rebuild_creates(conn, device, client, kind, rid_from + skip, (seq + skip) as u64, count, schema as u32)?);
+            continue;
+        }
         let body: OpBody = serde_json::from_str(&body)?;
         let parse = |s: &str| Uuid::parse_str(s).map_err(|e| Error::Storage(format!("outbox id: {e}")));
         ops.push(Op {
@@ -758,6 +973,17 @@ pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit:
         });
     }
     Ok(ops)
+}
+
+/// How many ops wait after seq `after` (a run counts as the creates it stands for).
+pub fn count_after(conn: &rusqlite::Connection, after: u64) -> Result<u64> {
+    let whole: i64 = conn.prepare_cached("SELECT coalesce(sum(n), 0) FROM outbox WHERE seq > ?1")?.query_row([after as i64], |r| r.get(0))?;
+    let part: i64 = conn
+        .prepare_cached("SELECT max(0, seq + n - 1 - ?1) FROM outbox WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([after as i64], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok((whole + part) as u64)
 }
 
 #[cfg(test)]

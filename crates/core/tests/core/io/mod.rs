@@ -1,6 +1,7 @@
 //! Import and export: every format with real-shaped samples, malformed ones included.
 
 mod archive;
+mod bulk;
 mod crm;
 mod export;
 mod ics;
