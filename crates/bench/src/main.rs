@@ -49,6 +49,8 @@ struct Args {
     records: Option<u64>,
     /// `sync`: a small, fast run (CI smoke).
     quick: bool,
+    /// `sync-fleet`: how many simulated devices (default 1,000).
+    devices: Option<usize>,
     /// `app`: use the release app as built (skip the UI and cargo builds).
     no_build: bool,
     seed: u64,
@@ -58,11 +60,11 @@ struct Args {
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json]   (inside scripts/with-keyring.sh)"
+    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json]   (inside scripts/with-keyring.sh)\n       rapport-bench sync-fleet [--devices N] [--json]   (only the many-devices part of sync)"
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false };
+    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false, devices: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -78,6 +80,13 @@ fn parse_args() -> Result<Args> {
                     bail!("--records must be at least 1");
                 }
                 args.records = Some(n);
+            }
+            "--devices" => {
+                let n: usize = it.next().ok_or_else(|| anyhow!("--devices needs a value"))?.parse().context("--devices must be a whole number")?;
+                if n == 0 {
+                    bail!("--devices must be at least 1");
+                }
+                args.devices = Some(n);
             }
             "--runs" => args.runs = it.next().ok_or_else(|| anyhow!("--runs needs a value"))?.parse().context("--runs")?,
             "--seed" => args.seed = it.next().ok_or_else(|| anyhow!("--seed needs a value"))?.parse().context("--seed")?,
@@ -363,6 +372,7 @@ fn main() -> Result<()> {
         "store" => store(&args, &mut report),
         "import" => import::run(args.size.as_deref().unwrap_or("small"), &mut report),
         "sync" => sync::run(&sync::SyncArgs::new(args.records, args.quick), &mut report),
+        "sync-fleet" => sync_fleet::scenario(args.devices.unwrap_or(1_000), &mut report),
         "app" => app_scenario(&args, &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),
     }

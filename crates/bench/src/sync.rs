@@ -77,6 +77,10 @@ fn record_count(app: &App) -> Result<u64> {
     Ok(s.accounts + s.contacts + s.notes)
 }
 
+fn a_token(app: &App) -> Result<String> {
+    sync::account::token(app)?.ok_or_else(|| anyhow!("no device token in the keyring"))
+}
+
 fn signed_in_transport(app: &App) -> Result<HttpTransport> {
     let acct = sync::account::account(app)?.ok_or_else(|| anyhow!("the book is not signed in"))?;
     let token = sync::account::token(app)?.ok_or_else(|| anyhow!("no device token in the keyring"))?;
@@ -134,6 +138,22 @@ async fn one_backend(backend: &'static str, url: &str, seed: &Path, dir: &Path, 
         vec![("backend", json!(backend)), ("ops", json!(up.pushed)), ("outbox", json!(waiting)), ("records", json!(rows)), ("s", json!(round(secs)))],
     );
 
+    // What the server alone takes to serve it all to a new device (nothing applied).
+    let served = crate::sync_server::serve_all(url, &a_token(&a)?, sync::engine::SNAPSHOT_LIMIT, sync::engine::PULL_LIMIT).await?;
+    report.add(
+        "server_snapshot_records_per_s",
+        served.records as f64 / served.secs,
+        "records/s",
+        vec![
+            ("backend", json!(backend)),
+            ("records", json!(served.records)),
+            ("ops_after", json!(served.ops)),
+            ("requests", json!(served.requests)),
+            ("json_mb", json!(round(served.bytes as f64 / 1e6))),
+            ("s", json!(round(served.secs))),
+        ],
+    );
+
     // Initial sync: a fresh device signs in and gets everything.
     let b_path = dir.join(format!("{backend}-b.db"));
     let b = open(&b_path)?;
@@ -165,19 +185,7 @@ async fn one_backend(backend: &'static str, url: &str, seed: &Path, dir: &Path, 
     drop((a, b));
 
     let fleet = sync_fleet::run(url, args.devices).await.context("the simulated devices")?;
-    report.add(
-        "server_pull_p99_ms",
-        percentile(&fleet.latencies_ms, 99.0),
-        "ms",
-        vec![
-            ("backend", json!(backend)),
-            ("devices", json!(args.devices)),
-            ("requests", json!(fleet.latencies_ms.len())),
-            ("p50_ms", json!(round(percentile(&fleet.latencies_ms, 50.0)))),
-            ("max_ms", json!(round(percentile(&fleet.latencies_ms, 100.0)))),
-            ("ops_pulled", json!(fleet.pulled)),
-        ],
-    );
+    sync_fleet::report(backend, args.devices, &fleet, report);
     Ok(rate)
 }
 

@@ -1,6 +1,9 @@
 //! Many devices syncing at once: each signs in (its own device token), then all of them, at
 //! the same moment, do a few `/v1/sync` round trips pushing two small ops into a team space
 //! they share and pulling what the others wrote. The latency of every round trip is kept.
+//!
+//! `rapport-bench sync-fleet [--devices N] [--json]` runs only this part (on a fresh server
+//! per backend), to iterate on the server; `sync` runs it after the other figures.
 
 use anyhow::{anyhow, Context, Result};
 use rapport_core::hlc::Hlc;
@@ -23,6 +26,36 @@ const PULL_LIMIT: usize = 100;
 pub struct Fleet {
     pub latencies_ms: Vec<f64>,
     pub pulled: u64,
+}
+
+/// `server_pull_p99_ms` (with p50 and max) of one fleet run.
+pub fn report(backend: &'static str, devices: usize, fleet: &Fleet, report: &mut crate::Report) {
+    report.add(
+        "server_pull_p99_ms",
+        crate::percentile(&fleet.latencies_ms, 99.0),
+        "ms",
+        vec![
+            ("backend", json!(backend)),
+            ("devices", json!(devices)),
+            ("requests", json!(fleet.latencies_ms.len())),
+            ("p50_ms", json!(crate::round(crate::percentile(&fleet.latencies_ms, 50.0)))),
+            ("max_ms", json!(crate::round(crate::percentile(&fleet.latencies_ms, 100.0)))),
+            ("ops_pulled", json!(fleet.pulled)),
+        ],
+    );
+}
+
+/// The fleet alone, on a fresh server per backend.
+pub fn scenario(devices: usize, report_to: &mut crate::Report) -> Result<()> {
+    use crate::sync_server::{Backend, Server};
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")?;
+    for backend in ["sqlite", "postgres"] {
+        eprintln!("{backend}: starting rapport-server");
+        let server = Server::start(if backend == "sqlite" { Backend::sqlite()? } else { Backend::postgres()? })?;
+        let fleet = rt.block_on(run(&server.url, devices)).with_context(|| format!("{backend}: the simulated devices"))?;
+        report(backend, devices, &fleet, report_to);
+    }
+    Ok(())
 }
 
 pub async fn run(url: &str, devices: usize) -> Result<Fleet> {

@@ -95,3 +95,77 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// What serving a whole space to a new device costs the server (`server_snapshot_records_per_s`).
+pub struct Served {
+    pub records: u64,
+    pub ops: u64,
+    pub requests: u64,
+    pub bytes: u64,
+    /// Time from each request sent to its whole answer received (gzip, as the client asks, and
+    /// the client's gunzip); parsing the answers is left out.
+    pub secs: f64,
+}
+
+/// Reads every space the token may read as a fresh device does: snapshot pages of
+/// `snapshot_limit`, then pull pages of `pull_limit` from the snapshot's cursor. Timed per
+/// request; nothing is applied.
+pub async fn serve_all(url: &str, token: &str, snapshot_limit: usize, pull_limit: usize) -> Result<Served> {
+    use rapport_core::sync::protocol::{PullRequest, SpaceInfo, VersionVector};
+    use serde::de::IgnoredAny;
+    #[derive(serde::Deserialize)]
+    struct SnapshotHead {
+        rows: Vec<IgnoredAny>,
+        cursor: VersionVector,
+        next: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PullHead {
+        ops: Vec<IgnoredAny>,
+        cursor: VersionVector,
+        has_more: bool,
+    }
+    let client = reqwest::Client::builder().gzip(true).build().context("an HTTP client")?;
+    let spaces: Vec<SpaceInfo> =
+        client.get(format!("{url}/v1/spaces")).bearer_auth(token).send().await?.error_for_status()?.json().await.context("the spaces")?;
+    let mut out = Served { records: 0, ops: 0, requests: 0, bytes: 0, secs: 0.0 };
+    let mut timed = async |req: reqwest::RequestBuilder| -> Result<Vec<u8>> {
+        let t = std::time::Instant::now();
+        let bytes = req.bearer_auth(token).send().await?.error_for_status()?.bytes().await?;
+        out.secs += t.elapsed().as_secs_f64();
+        out.requests += 1;
+        out.bytes += bytes.len() as u64;
+        Ok(bytes.to_vec())
+    };
+    let (mut records, mut ops) = (0, 0);
+    for space in spaces {
+        let (mut after, mut cursor) = (None::<String>, None);
+        loop {
+            let mut u = format!("{url}/v1/snapshot?space={}&limit={snapshot_limit}", space.id);
+            if let Some(a) = &after {
+                u.push_str("&after=");
+                u.push_str(a); // URL-safe base64
+            }
+            let page: SnapshotHead = serde_json::from_slice(&timed(client.get(u)).await?).context("a snapshot page")?;
+            records += page.rows.len() as u64;
+            cursor.get_or_insert(page.cursor);
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let mut cursor = cursor.unwrap_or_default();
+        loop {
+            let req = PullRequest { space: space.id, cursor, limit: Some(pull_limit) };
+            let page: PullHead = serde_json::from_slice(&timed(client.post(format!("{url}/v1/pull")).json(&req)).await?).context("a pull page")?;
+            ops += page.ops.len() as u64;
+            cursor = page.cursor;
+            if !page.has_more {
+                break;
+            }
+        }
+    }
+    out.records = records;
+    out.ops = ops;
+    Ok(out)
+}

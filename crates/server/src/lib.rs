@@ -10,7 +10,7 @@ pub mod http;
 pub mod store;
 
 pub use config::{Config, Database};
-pub use http::{route_table, router, serve, MAX_BODY_BYTES, MAX_PUSH_OPS, MIN_CLIENT_SCHEMA, OPENAPI};
+pub use http::{route_table, router, router_with, serve, EVENTS_RECHECK, MAX_BODY_BYTES, MAX_PUSH_OPS, MIN_CLIENT_SCHEMA, OPENAPI};
 pub use store::{Counts, IncomingOp, OpsPage, PgStore, PushOutcome, SqliteStore, StoreError, SyncStore};
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).

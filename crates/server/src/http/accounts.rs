@@ -1,6 +1,6 @@
 //! Sign-up, login, devices, spaces and members.
 
-use super::{decode, ApiError, AppState, Auth};
+use super::{decode, ApiError, AppState, Auth, Notice};
 use crate::auth;
 use crate::store::SyncStore;
 use axum::body::Bytes;
@@ -78,6 +78,7 @@ pub(super) async fn login<S: SyncStore>(
     };
     let token = auth::new_token();
     app.store.register_device(user, req.device, req.device_name.trim(), &auth::token_hash(&token), crate::now_millis()).await?;
+    let _ = app.notices.send(Notice::Device(req.device)); // the old token's streams end
     tracing::info!(%user, device = %req.device, "logged in");
     Ok(Json(LoginResponse { user, device: req.device, token }))
 }
@@ -93,6 +94,7 @@ pub(super) async fn revoke<S: SyncStore>(
 ) -> Result<StatusCode, ApiError> {
     let device = path(id)?;
     app.store.revoke_device(auth.user, device).await?;
+    let _ = app.notices.send(Notice::Device(device));
     tracing::info!(user = %auth.user, %device, "device revoked");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -111,7 +113,9 @@ pub(super) async fn create_space<S: SyncStore>(
     if req.id.is_nil() {
         return Err(ApiError::invalid("id", "a space id is a UUID other than nil"));
     }
-    Ok(Json(app.store.create_space(auth.user, &req, crate::now_millis()).await?))
+    let info = app.store.create_space(auth.user, &req, crate::now_millis()).await?;
+    let _ = app.notices.send(Notice::Access(auth.user));
+    Ok(Json(info))
 }
 
 pub(super) async fn add_member<S: SyncStore>(
@@ -134,6 +138,7 @@ pub(super) async fn add_member<S: SyncStore>(
             err
         }
     })?;
+    let _ = app.notices.send(Notice::Access(user));
     tracing::info!(%space, member = %user, "member added");
     Ok(Json(serde_json::json!({ "user": user })))
 }
@@ -145,6 +150,7 @@ pub(super) async fn remove_member<S: SyncStore>(
 ) -> Result<StatusCode, ApiError> {
     let (space, member) = path(ids)?;
     app.store.remove_member(auth.user, space, member).await?;
+    let _ = app.notices.send(Notice::Access(member));
     tracing::info!(%space, %member, "member removed");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -28,12 +28,30 @@ pub const MIN_CLIENT_SCHEMA: u32 = 1;
 /// The most spaces one `/v1/sync` may pull.
 pub const MAX_PULLS: usize = 100;
 
-/// What every handler shares: the store and the in-process channel of pokes (the ids of spaces
-/// that just received ops). Pokes only make clients sync sooner; they also poll.
+/// What every handler shares: the store and the in-process channel of notices for the open
+/// event streams. Pokes only make clients sync sooner (they also poll); a stream also checks
+/// its token and spaces on a timer, so a second server process changes nothing it relies on.
 #[derive(Clone)]
 pub struct AppState<S> {
     pub store: S,
-    pub pokes: broadcast::Sender<Uuid>,
+    pub notices: broadcast::Sender<Notice>,
+    /// How often an open event stream checks its token and spaces in the store.
+    pub recheck: std::time::Duration,
+}
+
+/// How often an open event stream checks its token and spaces (see [`AppState::recheck`]).
+pub const EVENTS_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What this process tells its open `/v1/events` streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The space received ops it did not have.
+    Poke(Uuid),
+    /// The device was revoked or signed in again (its old token replaced): its streams check
+    /// their token and end when it no longer holds.
+    Device(Uuid),
+    /// The user's spaces changed (created, joined, left, removed from): their streams reload them.
+    Access(Uuid),
 }
 
 /// Every route as (method, path, handler); the router is built from this list and the OpenAPI
@@ -66,7 +84,12 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
 
 /// The server's routes over `store`.
 pub fn router<S: SyncStore>(store: S) -> Router {
-    let (pokes, _) = broadcast::channel(1024);
+    router_with(store, EVENTS_RECHECK)
+}
+
+/// The routes with event streams rechecking every `recheck` (tests shorten it).
+pub fn router_with<S: SyncStore>(store: S, recheck: std::time::Duration) -> Router {
+    let (notices, _) = broadcast::channel(1024);
     let mut router = Router::new();
     for (_, path, handler) in routes::<S>() {
         router = router.route(path, handler);
@@ -78,9 +101,10 @@ pub fn router<S: SyncStore>(store: S) -> Router {
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // gzip for clients that ask (pulls and snapshots compress well); never for event streams.
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // The fastest level: the JSON still shrinks several times, at a fraction of the CPU.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true).quality(tower_http::compression::CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(log_request))
-        .with_state(AppState { store, pokes })
+        .with_state(AppState { store, notices, recheck })
 }
 
 /// One log line per request, with its method, path and status.
@@ -207,17 +231,22 @@ impl<S: SyncStore> FromRequestParts<AppState<S>> for Auth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Auth, ApiError> {
         let unauthorized = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in: this request needs a device token");
-        let header = parts.headers.get(header::AUTHORIZATION).ok_or_else(unauthorized)?;
-        let token = header.to_str().ok().and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).ok_or_else(unauthorized)?;
-        if token.is_empty() || token.len() > 256 {
-            return Err(unauthorized());
-        }
-        let owner = state.store.token_owner(&crate::auth::token_hash(token), crate::now_millis()).await?.ok_or_else(unauthorized)?;
+        let hash = bearer_hash(&parts.headers).ok_or_else(unauthorized)?;
+        let owner = state.store.token_owner(&hash, crate::now_millis()).await?.ok_or_else(unauthorized)?;
         if owner.revoked {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "device_revoked", "this device was signed out; sign in again"));
         }
         Ok(Auth { user: owner.user, device: owner.device })
     }
+}
+
+/// The stored hash of the request's bearer token; `None` when there is no usable one.
+pub(crate) fn bearer_hash(headers: &axum::http::HeaderMap) -> Option<String> {
+    let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    if token.is_empty() || token.len() > 256 {
+        return None;
+    }
+    Some(crate::auth::token_hash(token))
 }
 
 async fn health<S: SyncStore>(State(app): State<AppState<S>>) -> Json<serde_json::Value> {

@@ -1,6 +1,6 @@
 //! The sync endpoints: push, pull, sync, snapshot and the server-sent pokes.
 
-use super::{decode, decode_json, ApiError, AppState, Auth, MAX_PULLS, MAX_PUSH_OPS, MIN_CLIENT_SCHEMA};
+use super::{decode, decode_json, ApiError, AppState, Auth, Notice, MAX_PULLS, MAX_PUSH_OPS, MIN_CLIENT_SCHEMA};
 use crate::store::{
     clamp, decode_after, encode_after, IncomingOp, PushOutcome, SyncStore, DEFAULT_SNAPSHOT_LIMIT, MAX_SNAPSHOT_LIMIT,
 };
@@ -13,7 +13,7 @@ use axum::Json;
 use rapport_core::sync::protocol::{Op, Poke, PullRequest, PushResponse, SnapshotPage, VersionVector};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::convert::Infallible;
 use uuid::Uuid;
 
@@ -52,15 +52,9 @@ pub(super) struct SyncPage {
     pulls: Vec<PullPage>,
 }
 
-/// Checks a pushed batch before anything is stored: its size, each op's shape, that the ops are
-/// the token's device's, and that the user may write every space they name.
-async fn checked_ops<S: SyncStore>(
-    app: &AppState<S>,
-    auth: Auth,
-    device: Uuid,
-    raw: Vec<Box<RawValue>>,
-    field: &str,
-) -> Result<Vec<IncomingOp>, ApiError> {
+/// Checks a pushed batch before anything is stored: its size, each op's shape, and that the ops
+/// are the token's device's ([`check_access`] checks the spaces).
+fn checked_ops(device: Uuid, auth: Auth, raw: Vec<Box<RawValue>>, field: &str) -> Result<Vec<IncomingOp>, ApiError> {
     if device != auth.device {
         return Err(ApiError::forbidden(format!("this token belongs to device {}, not {device}", auth.device)).with_field("device"));
     }
@@ -90,20 +84,27 @@ async fn checked_ops<S: SyncStore>(
         }
         ops.push(IncomingOp { op, raw: r.get().to_string() });
     }
-    let spaces: BTreeSet<Uuid> = ops.iter().map(|o| o.op.space).collect();
-    check_spaces(app, auth, spaces.into_iter().collect(), "write").await?;
     Ok(ops)
 }
 
-/// 403 unless the user may use every one of `spaces`.
-async fn check_spaces<S: SyncStore>(app: &AppState<S>, auth: Auth, spaces: Vec<Uuid>, what: &str) -> Result<(), ApiError> {
-    if spaces.is_empty() {
+/// 403 unless the user may write every space `ops` name and read every one of `reads`; one
+/// store lookup for both.
+async fn check_access<S: SyncStore>(app: &AppState<S>, auth: Auth, ops: &[IncomingOp], reads: &[Uuid]) -> Result<(), ApiError> {
+    let writes: BTreeSet<Uuid> = ops.iter().map(|o| o.op.space).collect();
+    let all: BTreeSet<Uuid> = writes.iter().chain(reads).copied().collect();
+    if all.is_empty() {
         return Ok(());
     }
-    let usable = app.store.usable_spaces(auth.user, spaces.clone()).await?;
-    if let Some(s) = spaces.iter().find(|s| !usable.contains(s)) {
+    let usable = app.store.usable_spaces(auth.user, all.into_iter().collect()).await?;
+    let refused = |what: &str, s: &Uuid| {
         tracing::warn!(user = %auth.user, device = %auth.device, space = %s, "refused: no access to the space");
-        return Err(ApiError::forbidden(format!("you may not {what} space {s}")));
+        ApiError::forbidden(format!("you may not {what} space {s}"))
+    };
+    if let Some(s) = writes.iter().find(|s| !usable.contains(s)) {
+        return Err(refused("write", s));
+    }
+    if let Some(s) = reads.iter().find(|s| !usable.contains(s)) {
+        return Err(refused("read", s));
     }
     Ok(())
 }
@@ -115,7 +116,7 @@ async fn store_ops<S: SyncStore>(app: &AppState<S>, device: Uuid, ops: Vec<Incom
         PushOutcome::Accepted { up_to, new_in } => {
             tracing::info!(%device, ops = n, accepted_seq = up_to, spaces = new_in.len(), "push");
             for space in new_in {
-                let _ = app.pokes.send(space); // nobody listening is fine
+                let _ = app.notices.send(Notice::Poke(space)); // nobody listening is fine
             }
             Ok(up_to)
         }
@@ -147,7 +148,8 @@ pub(super) async fn push<S: SyncStore>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let req: PushBody = decode(body)?;
-    let ops = checked_ops(&app, auth, req.device, req.ops, "ops").await?;
+    let ops = checked_ops(req.device, auth, req.ops, "ops")?;
+    check_access(&app, auth, &ops, &[]).await?;
     Ok(Json(PushResponse { accepted_seq: store_ops(&app, auth.device, ops).await? }))
 }
 
@@ -157,7 +159,7 @@ pub(super) async fn pull_post<S: SyncStore>(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PullPage>, ApiError> {
     let req: PullRequest = decode(body)?;
-    check_spaces(&app, auth, vec![req.space], "read").await?;
+    check_access(&app, auth, &[], &[req.space]).await?;
     Ok(Json(pull_page(&app, req).await?))
 }
 
@@ -182,7 +184,7 @@ pub(super) async fn pull_get<S: SyncStore>(
         None | Some("") => VersionVector::default(),
         Some(c) => decode_json(c.as_bytes(), "cursor")?,
     };
-    check_spaces(&app, auth, vec![q.space], "read").await?;
+    check_access(&app, auth, &[], &[q.space]).await?;
     Ok(Json(pull_page(&app, PullRequest { space: q.space, cursor, limit: q.limit }).await?))
 }
 
@@ -195,9 +197,9 @@ pub(super) async fn sync<S: SyncStore>(
     if req.pull.len() > MAX_PULLS {
         return Err(ApiError::invalid("pull", format!("a sync pulls at most {MAX_PULLS} spaces")));
     }
-    let ops = checked_ops(&app, auth, req.device, req.push, "push").await?;
-    let spaces: BTreeSet<Uuid> = req.pull.iter().map(|p| p.space).collect();
-    check_spaces(&app, auth, spaces.into_iter().collect(), "read").await?;
+    let ops = checked_ops(req.device, auth, req.push, "push")?;
+    let reads: Vec<Uuid> = req.pull.iter().map(|p| p.space).collect();
+    check_access(&app, auth, &ops, &reads).await?;
     let accepted_seq = store_ops(&app, auth.device, ops).await?;
     let mut pulls = Vec::with_capacity(req.pull.len());
     for p in req.pull {
@@ -219,7 +221,7 @@ pub(super) async fn snapshot<S: SyncStore>(
     q: Result<Query<SnapshotQuery>, QueryRejection>,
 ) -> Result<Json<SnapshotPage>, ApiError> {
     let q = query(q)?;
-    check_spaces(&app, auth, vec![q.space], "read").await?;
+    check_access(&app, auth, &[], &[q.space]).await?;
     let limit = clamp(q.limit.unwrap_or(0), DEFAULT_SNAPSHOT_LIMIT, MAX_SNAPSHOT_LIMIT);
     // The cursor is read before the first page's rows: state may be newer than it, never older.
     let (after, cursor) = match q.after.as_deref() {
@@ -238,37 +240,84 @@ pub(super) async fn snapshot<S: SyncStore>(
 }
 
 /// `GET /v1/events`: `event: poke` with `{"space": ...}` whenever a space the device may read
-/// receives ops; keep-alive comments in between.
+/// receives ops; keep-alive comments in between. The stream ends when its device is revoked or
+/// its token replaced, and stops poking a space the user no longer belongs to: at once for
+/// changes made through this process, and within [`AppState::recheck`] for any other.
 pub(super) async fn events<S: SyncStore>(
     State(app): State<AppState<S>>,
     auth: Auth,
-) -> impl axum::response::IntoResponse {
-    let mut pokes = app.pokes.subscribe();
+    headers: axum::http::HeaderMap,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let hash = super::bearer_hash(&headers).ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "sign in"))?;
+    // Subscribed before the spaces are read: a change in between is heard, not missed.
+    let mut notices = app.notices.subscribe();
+    let mut spaces = readable(&app.store, auth).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Event, Infallible>>(64);
-    let store = app.store.clone();
+    let (store, every) = (app.store.clone(), app.recheck);
     tokio::spawn(async move {
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
-            let spaces = tokio::select! {
+            let poke: Vec<Uuid> = tokio::select! {
                 _ = tx.closed() => break,
-                got = pokes.recv() => match got {
-                    Ok(space) => vec![space],
-                    // Missed some: poke every space the user has, the client pulls what is new.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => match store.spaces(auth.user).await {
-                        Ok(all) => all.into_iter().map(|s| s.id).collect(),
-                        Err(_) => continue,
+                _ = recheck.tick() => match still_valid(&store, auth, &hash).await {
+                    Some(now) => {
+                        spaces = now;
+                        continue;
+                    }
+                    None => break,
+                },
+                got = notices.recv() => match got {
+                    Ok(Notice::Poke(space)) if spaces.contains(&space) => vec![space],
+                    Ok(Notice::Device(d)) if d == auth.device => match still_valid(&store, auth, &hash).await {
+                        Some(now) => {
+                            spaces = now;
+                            continue;
+                        }
+                        None => break,
+                    },
+                    Ok(Notice::Access(u)) if u == auth.user => match readable(&store, auth).await {
+                        Ok(now) => {
+                            spaces = now;
+                            continue;
+                        }
+                        Err(_) => break,
+                    },
+                    Ok(_) => continue,
+                    // Missed some: recheck, then poke every space; the client pulls what is new.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => match still_valid(&store, auth, &hash).await {
+                        Some(now) => {
+                            spaces = now;
+                            spaces.iter().copied().collect()
+                        }
+                        None => break,
                     },
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
             };
-            let Ok(usable) = store.usable_spaces(auth.user, spaces).await else { continue };
-            for space in usable {
+            for space in poke {
                 let Ok(event) = Event::default().event("poke").json_data(Poke { space }) else { continue };
                 if tx.send(Ok(event)).await.is_err() {
                     return;
                 }
             }
         }
+        tracing::debug!(device = %auth.device, "events stream ended");
     });
     tracing::debug!(device = %auth.device, "events stream opened");
-    Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx)).keep_alive(KeepAlive::default())
+    Ok(Sse::new(tokio_stream::wrappers::ReceiverStream::new(rx)).keep_alive(KeepAlive::default()))
+}
+
+/// The spaces the stream's user may read.
+async fn readable<S: SyncStore>(store: &S, auth: Auth) -> Result<HashSet<Uuid>, crate::store::StoreError> {
+    Ok(store.spaces(auth.user).await?.into_iter().map(|s| s.id).collect())
+}
+
+/// The user's spaces if the stream's token still belongs to its device and is not revoked;
+/// `None` (end the stream: the client reconnects and learns why) otherwise or when the store
+/// cannot say.
+async fn still_valid<S: SyncStore>(store: &S, auth: Auth, hash: &str) -> Option<HashSet<Uuid>> {
+    match store.token_owner(hash, crate::now_millis()).await {
+        Ok(Some(owner)) if !owner.revoked && owner.device == auth.device && owner.user == auth.user => readable(store, auth).await.ok(),
+        _ => None,
+    }
 }

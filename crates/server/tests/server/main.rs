@@ -31,6 +31,7 @@ macro_rules! on_both_backends {
 
 mod accounts;
 mod binary;
+mod events;
 mod fuzz;
 mod http;
 mod openapi;

@@ -114,12 +114,22 @@ pub struct Device {
 
 impl<S: SyncStore> TestServer<S> {
     pub async fn start(store: S) -> TestServer<S> {
+        Self::start_with(store, rapport_server::EVENTS_RECHECK).await
+    }
+
+    /// A server whose event streams recheck their token and spaces every `recheck`.
+    pub async fn start_with(store: S, recheck: std::time::Duration) -> TestServer<S> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(rapport_server::serve(listener, store.clone(), async {
-            let _ = stopped.await;
-        }));
+        let app = rapport_server::router_with(store.clone(), recheck);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
         TestServer { base, client: reqwest::Client::new(), store, _stop: stop }
     }
 

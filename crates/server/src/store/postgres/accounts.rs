@@ -66,9 +66,19 @@ pub(super) async fn token_owner(pool: &PgPool, hash: &str, now: i64) -> Result<O
     let found: Option<(Uuid, Uuid, bool, Option<i64>)> =
         sqlx::query_as("SELECT user_id, id, revoked, last_seen FROM devices WHERE token_hash = $1").bind(hash).fetch_optional(pool).await?;
     let Some((user, device, revoked, last_seen)) = found else { return Ok(None) };
-    // Last seen to the minute: no write on every request.
+    // Last seen to the minute: no write on every request, and the request does not wait for it.
     if !revoked && last_seen.is_none_or(|t| now - t >= 60_000) {
-        sqlx::query("UPDATE devices SET last_seen = $2 WHERE id = $1").bind(device).bind(now).execute(pool).await?;
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let touch = sqlx::query("UPDATE devices SET last_seen = $2 WHERE id = $1 AND (last_seen IS NULL OR last_seen < $2)")
+                .bind(device)
+                .bind(now)
+                .execute(&pool)
+                .await;
+            if let Err(e) = touch {
+                tracing::warn!(%device, error = %e, "could not record when the device was last seen");
+            }
+        });
     }
     Ok(Some(TokenOwner { user, device, revoked }))
 }

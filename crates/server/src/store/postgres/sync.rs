@@ -9,14 +9,18 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub(super) async fn push(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Result<PushOutcome> {
+    // Four round trips: BEGIN, lock the device's row, one statement for every write, COMMIT.
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO device_seqs (device, max_seq) VALUES ($1, 0) ON CONFLICT (device) DO NOTHING")
-        .bind(device)
-        .execute(&mut *tx)
-        .await?;
-    // The device's row lock serialises its pushes until this transaction ends.
-    let stored: i64 =
-        sqlx::query_scalar("SELECT max_seq FROM device_seqs WHERE device = $1 FOR UPDATE").bind(device).fetch_one(&mut *tx).await?;
+    // Creates the device's row if needed and locks it (DO UPDATE takes the row lock), so its
+    // pushes are serialised until this transaction ends.
+    let stored: i64 = sqlx::query_scalar(
+        "INSERT INTO device_seqs (device, max_seq) VALUES ($1, 0)
+         ON CONFLICT (device) DO UPDATE SET max_seq = device_seqs.max_seq
+         RETURNING max_seq",
+    )
+    .bind(device)
+    .fetch_one(&mut *tx)
+    .await?;
     let stored = stored as u64;
     let mut top = stored;
     let mut new_ops: Vec<&IncomingOp> = Vec::new();
@@ -45,101 +49,93 @@ pub(super) async fn push(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Res
         writes.add(op);
         space_tops.insert(op.space, op.seq as i64);
     }
+    let (top_spaces, top_seqs): (Vec<Uuid>, Vec<i64>) = space_tops.iter().map(|(s, q)| (*s, *q)).unzip();
+    let (mut rs, mut rt, mut rr, mut rc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((space, table, row), cl) in &writes.records {
+        rs.push(*space);
+        rt.push(table.as_str());
+        rr.push(*row);
+        rc.push(*cl);
+    }
+    let (mut fs, mut ft, mut fr, mut ff, mut fh, mut fd, mut fv) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for ((space, table, row, field), (hlc, device, value)) in &writes.fields {
+        fs.push(*space);
+        ft.push(table.as_str());
+        fr.push(*row);
+        ff.push(field.as_str());
+        fh.push(*hlc);
+        fd.push(*device);
+        fv.push(value.as_str());
+    }
+    let (mut xs, mut xt, mut xr, mut xf, mut xd, mut xq, mut xu) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (space, table, row, field, device, seq, update) in &writes.texts {
+        xs.push(*space);
+        xt.push(table.as_str());
+        xr.push(*row);
+        xf.push(field.as_str());
+        xd.push(*device);
+        xq.push(*seq);
+        xu.push(update.as_slice());
+    }
+    // Every write of the push in one statement (data-modifying CTEs, each on its own table).
+    // State rows are sorted by key (StateWrites), so concurrent pushes lock them in one order.
     sqlx::query(
-        "INSERT INTO ops (space, device, seq, hlc, body)
-         SELECT s, $2, q, h, b FROM UNNEST($1::uuid[], $3::int8[], $4::int8[], $5::text[]) AS t(s, q, h, b)
-         ON CONFLICT DO NOTHING",
+        "WITH new_ops AS (
+             INSERT INTO ops (space, device, seq, hlc, body)
+             SELECT s, $1, q, h, b FROM UNNEST($2::uuid[], $3::int8[], $4::int8[], $5::text[]) AS t(s, q, h, b)
+             ON CONFLICT DO NOTHING
+         ), new_records AS (
+             INSERT INTO records (space, tbl, row_id, cl)
+             SELECT * FROM UNNEST($6::uuid[], $7::text[], $8::uuid[], $9::int8[])
+             ON CONFLICT (space, tbl, row_id) DO UPDATE SET cl = GREATEST(records.cl, excluded.cl)
+         ), new_state AS (
+             INSERT INTO state (space, tbl, row_id, field, hlc, device, value)
+             SELECT * FROM UNNEST($10::uuid[], $11::text[], $12::uuid[], $13::text[], $14::int8[], $15::uuid[], $16::text[])
+             ON CONFLICT (space, tbl, row_id, field) DO UPDATE
+             SET hlc = excluded.hlc, device = excluded.device, value = excluded.value
+             WHERE (excluded.hlc, excluded.device) > (state.hlc, state.device)
+         ), new_texts AS (
+             INSERT INTO texts (space, tbl, row_id, field, device, seq, update_v1)
+             SELECT * FROM UNNEST($17::uuid[], $18::text[], $19::uuid[], $20::text[], $21::uuid[], $22::int8[], $23::bytea[])
+             ON CONFLICT DO NOTHING
+         ), new_tops AS (
+             INSERT INTO space_devices (space, device, max_seq)
+             SELECT s, $1, q FROM UNNEST($24::uuid[], $25::int8[]) AS t(s, q)
+             ON CONFLICT (space, device) DO UPDATE SET max_seq = GREATEST(space_devices.max_seq, excluded.max_seq)
+         )
+         UPDATE device_seqs SET max_seq = $26 WHERE device = $1",
     )
-    .bind(&spaces)
     .bind(device)
+    .bind(&spaces)
     .bind(&seqs)
     .bind(&hlcs)
     .bind(&bodies)
-    .execute(&mut *tx)
-    .await?;
-    write_state(&mut tx, &writes).await?;
-    let (top_spaces, top_seqs): (Vec<Uuid>, Vec<i64>) = space_tops.iter().map(|(s, q)| (*s, *q)).unzip();
-    sqlx::query(
-        "INSERT INTO space_devices (space, device, max_seq)
-         SELECT s, $2, q FROM UNNEST($1::uuid[], $3::int8[]) AS t(s, q)
-         ON CONFLICT (space, device) DO UPDATE SET max_seq = GREATEST(space_devices.max_seq, excluded.max_seq)",
-    )
+    .bind(&rs)
+    .bind(&rt)
+    .bind(&rr)
+    .bind(&rc)
+    .bind(&fs)
+    .bind(&ft)
+    .bind(&fr)
+    .bind(&ff)
+    .bind(&fh)
+    .bind(&fd)
+    .bind(&fv)
+    .bind(&xs)
+    .bind(&xt)
+    .bind(&xr)
+    .bind(&xf)
+    .bind(&xd)
+    .bind(&xq)
+    .bind(&xu)
     .bind(&top_spaces)
-    .bind(device)
     .bind(&top_seqs)
+    .bind(top as i64)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE device_seqs SET max_seq = $2 WHERE device = $1").bind(device).bind(top as i64).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::debug!(%device, from = stored + 1, to = top, "stored ops");
     Ok(PushOutcome::Accepted { up_to: top, new_in: top_spaces })
-}
-
-async fn write_state(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, w: &StateWrites) -> Result<()> {
-    if !w.records.is_empty() {
-        let (mut s, mut t, mut r, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for ((space, table, row), cl) in &w.records {
-            s.push(*space);
-            t.push(table.as_str());
-            r.push(*row);
-            c.push(*cl);
-        }
-        sqlx::query(
-            "INSERT INTO records (space, tbl, row_id, cl)
-             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::int8[])
-             ON CONFLICT (space, tbl, row_id) DO UPDATE SET cl = GREATEST(records.cl, excluded.cl)",
-        )
-        .bind(&s)
-        .bind(&t)
-        .bind(&r)
-        .bind(&c)
-        .execute(&mut **tx)
-        .await?;
-    }
-    if !w.fields.is_empty() {
-        let (mut s, mut t, mut r, mut f, mut h, mut d, mut v) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-        for ((space, table, row, field), (hlc, device, value)) in &w.fields {
-            s.push(*space);
-            t.push(table.as_str());
-            r.push(*row);
-            f.push(field.as_str());
-            h.push(*hlc);
-            d.push(*device);
-            v.push(value.as_str());
-        }
-        sqlx::query(
-            "INSERT INTO state (space, tbl, row_id, field, hlc, device, value)
-             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::int8[], $6::uuid[], $7::text[])
-             ON CONFLICT (space, tbl, row_id, field) DO UPDATE
-             SET hlc = excluded.hlc, device = excluded.device, value = excluded.value
-             WHERE (excluded.hlc, excluded.device) > (state.hlc, state.device)",
-        )
-        .bind(&s)
-        .bind(&t)
-        .bind(&r)
-        .bind(&f)
-        .bind(&h)
-        .bind(&d)
-        .bind(&v)
-        .execute(&mut **tx)
-        .await?;
-    }
-    for (space, table, row, field, device, seq, update) in &w.texts {
-        sqlx::query(
-            "INSERT INTO texts (space, tbl, row_id, field, device, seq, update_v1) VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(space)
-        .bind(table)
-        .bind(row)
-        .bind(field)
-        .bind(device)
-        .bind(seq)
-        .bind(update)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }
 
 pub(super) async fn version_vector(pool: &PgPool, space: Uuid) -> Result<VersionVector> {
@@ -155,19 +151,28 @@ pub(super) async fn version_vector(pool: &PgPool, space: Uuid) -> Result<Version
 pub(super) async fn pull(pool: &PgPool, space: Uuid, cursor: VersionVector, limit: usize) -> Result<OpsPage> {
     let tops = version_vector(pool, space).await?;
     let mut next = cursor;
-    let (mut devices, mut seens, mut top_seqs) = (Vec::new(), Vec::new(), Vec::new());
-    for (device, top) in &tops.0 {
-        let seen = next.get(device);
-        if seen < *top {
-            devices.push(*device);
-            seens.push(seen as i64);
-            top_seqs.push(*top as i64);
-        }
-    }
+    // Devices with ops after the cursor, in device order, with (seen, top].
+    let behind: Vec<(Uuid, i64, i64)> =
+        tops.0.iter().filter_map(|(d, top)| (next.get(d) < *top).then(|| (*d, next.get(d) as i64, *top as i64))).collect();
     let mut ops = Vec::new();
-    if !devices.is_empty() {
-        // Up to `limit` ops in (device, seq) order: a prefix of each device's ops after the cursor,
-        // bounded by the version vector read above (everything up to it is committed).
+    let mut from = 0;
+    // A device has at most `top - seen` ops here (its seqs are gap-free across all spaces), so
+    // a batch of devices whose bounds add up to what is still wanted is read in one query; a
+    // device whose ops went mostly to other spaces can leave the page short, then the next
+    // batch follows. Usually one round trip reads only the devices the page needs.
+    while from < behind.len() && ops.len() < limit {
+        let want = limit - ops.len();
+        let (mut bound, mut to) = (0i64, from);
+        while to < behind.len() && bound < want as i64 {
+            bound += behind[to].2 - behind[to].1;
+            to += 1;
+        }
+        let batch = &behind[from..to];
+        let devices: Vec<Uuid> = batch.iter().map(|b| b.0).collect();
+        let seens: Vec<i64> = batch.iter().map(|b| b.1).collect();
+        let top_seqs: Vec<i64> = batch.iter().map(|b| b.2).collect();
+        // A prefix of each device's ops after the cursor, bounded by the version vector read
+        // above (everything up to it is committed), in (device, seq) order.
         let rows: Vec<(Uuid, i64, String)> = sqlx::query_as(
             "SELECT o.device, o.seq, o.body
              FROM UNNEST($2::uuid[], $3::int8[], $4::int8[]) AS c(device, seen, top)
@@ -183,13 +188,25 @@ pub(super) async fn pull(pool: &PgPool, space: Uuid, cursor: VersionVector, limi
         .bind(&devices)
         .bind(&seens)
         .bind(&top_seqs)
-        .bind(limit as i64)
+        .bind(want as i64)
         .fetch_all(pool)
         .await?;
+        let full = rows.len() >= want;
+        let mut last: Option<Uuid> = None;
         for (device, seq, body) in rows {
             ops.push(body);
             next.advance(device, seq as u64);
+            last = Some(device);
         }
+        // Every device of the batch was read to its top, except, on a full page, the last one
+        // served and those after it.
+        for &(device, _, top) in batch {
+            if full && last.is_none_or(|l| device >= l) {
+                break;
+            }
+            next.advance(device, top as u64);
+        }
+        from = to;
     }
     let has_more = tops.0.iter().any(|(d, top)| next.get(d) < *top);
     Ok(OpsPage { ops, cursor: next, has_more })

@@ -71,16 +71,16 @@ pub(super) fn register_device(conn: &mut Connection, user: Uuid, device: Uuid, n
 /// The device holding this token, and when it was last seen.
 pub(super) fn token_owner(conn: &mut Connection, hash: &str) -> Result<Option<(TokenOwner, Option<i64>)>> {
     let found = conn
-        .query_row("SELECT user_id, id, revoked, last_seen FROM devices WHERE token_hash = ?1", [hash], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<i64>>(3)?))
-        })
+        .prepare_cached("SELECT user_id, id, revoked, last_seen FROM devices WHERE token_hash = ?1")?
+        .query_row([hash], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<i64>>(3)?)))
         .optional()?;
     let Some((user, device, revoked, last_seen)) = found else { return Ok(None) };
     Ok(Some((TokenOwner { user: uuid(&user)?, device: uuid(&device)?, revoked }, last_seen)))
 }
 
-pub(super) fn touch_device(conn: &mut Connection, device: Uuid, now: i64) -> Result<()> {
-    conn.execute("UPDATE devices SET last_seen = ?2 WHERE id = ?1", params![device.to_string(), now])?;
+pub(super) fn touch_device(conn: &Connection, device: Uuid, now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE devices SET last_seen = ?2 WHERE id = ?1 AND (last_seen IS NULL OR last_seen < ?2)")?
+        .execute(params![device.to_string(), now])?;
     Ok(())
 }
 

@@ -1,5 +1,8 @@
-//! The SQLite backend: one file, zero setup. One connection behind a mutex; every call runs on
-//! tokio's blocking pool, so a device's pushes (and everyone's) are serialised.
+//! The SQLite backend: one file, zero setup. One connection writes; pushes go to one thread
+//! that commits all the pushes waiting at that moment in one transaction (group commit), each
+//! in a savepoint of its own, so a device's pushes (and everyone's) are serialised and each is
+//! still all or nothing. Reads run on a few read-only connections (WAL), at most one task per
+//! connection at a time.
 
 mod accounts;
 mod sync;
@@ -17,6 +20,28 @@ const MIGRATIONS: &[&str] =
 
 /// How many read-only connections a file database gets (WAL lets them read while one writes).
 const READERS: usize = 4;
+/// The most pushes committed in one transaction.
+const MAX_GROUP: usize = 128;
+
+/// The most spaces whose version vector is kept in memory (past it, the cache starts again).
+const MAX_CACHED_SPACES: usize = 10_000;
+
+/// The version vector of each space pulled lately, kept current by the group-commit thread
+/// after every commit, so a pull does not read one row per device of the space. It only ever
+/// holds committed seqs: a pull that read a space's vector while a commit happened does not
+/// keep it (`gen` moved). One server process per database file, as SQLite is meant here.
+#[derive(Default)]
+struct Vectors {
+    gen: u64,
+    spaces: std::collections::HashMap<Uuid, Arc<VersionVector>>,
+}
+
+/// Work for the group-commit thread.
+enum WriteJob {
+    Push { device: Uuid, ops: Vec<IncomingOp>, reply: tokio::sync::oneshot::Sender<Result<PushOutcome>> },
+    /// A device's `last_seen`; nobody waits for it.
+    Touch { device: Uuid, now: i64 },
+}
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -25,7 +50,11 @@ pub struct SqliteStore {
     /// Connections for reads (pulls, snapshots, token checks); empty for a database in memory,
     /// which then reads through `conn`.
     readers: Arc<Vec<Mutex<Connection>>>,
-    next_reader: Arc<std::sync::atomic::AtomicUsize>,
+    /// One permit per reader connection: a read waits here, not in a blocking thread.
+    reading: Arc<tokio::sync::Semaphore>,
+    /// To the group-commit thread (which ends when the last store clone is dropped).
+    writes: std::sync::mpsc::Sender<WriteJob>,
+    vectors: Arc<Mutex<Vectors>>,
 }
 
 impl SqliteStore {
@@ -39,6 +68,7 @@ impl SqliteStore {
             readers.push(Mutex::new(c));
         }
         store.readers = Arc::new(readers);
+        store.reading = Arc::new(tokio::sync::Semaphore::new(READERS));
         Ok(store)
     }
 
@@ -52,7 +82,15 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)), readers: Arc::new(Vec::new()), next_reader: Arc::default() })
+        let conn = Arc::new(Mutex::new(conn));
+        let (writes, jobs) = std::sync::mpsc::channel();
+        let (writer, vectors) = (conn.clone(), Arc::new(Mutex::new(Vectors::default())));
+        let cache = vectors.clone();
+        std::thread::Builder::new()
+            .name("rapport-sqlite-writer".into())
+            .spawn(move || group_commit(&writer, &cache, &jobs))
+            .map_err(|e| StoreError::Storage(format!("starting the writer thread: {e}")))?;
+        Ok(SqliteStore { conn, readers: Arc::new(Vec::new()), reading: Arc::new(tokio::sync::Semaphore::new(1)), writes, vectors })
     }
 
     async fn with_conn<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static) -> Result<T> {
@@ -65,23 +103,84 @@ impl SqliteStore {
         .map_err(|e| StoreError::Storage(format!("database task: {e}")))?
     }
 
-    /// Runs a read on a reader connection (a free one if any), or on the writer in memory.
+    /// Runs a read on a free reader connection, or on the writer in memory. Waits for a permit
+    /// first, so a burst of requests queues here instead of in hundreds of blocked threads.
     async fn with_reader<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static) -> Result<T> {
         if self.readers.is_empty() {
             return self.with_conn(f).await;
         }
-        let (readers, start) = (self.readers.clone(), self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let permit = self.reading.clone().acquire_owned().await.map_err(|_| StoreError::Storage("the store is closed".into()))?;
+        let readers = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let n = readers.len();
-            let free = (0..n).find_map(|i| readers[(start + i) % n].try_lock().ok());
+            let _permit = permit;
+            // A permit is held per connection in use, so one of them is free.
+            let free = readers.iter().find_map(|r| r.try_lock().ok());
             let mut guard = match free {
                 Some(g) => g,
-                None => readers[start % n].lock().map_err(|_| StoreError::Storage("database lock poisoned".into()))?,
+                None => readers[0].lock().map_err(|_| StoreError::Storage("database lock poisoned".into()))?,
             };
             f(&mut guard)
         })
         .await
         .map_err(|e| StoreError::Storage(format!("database task: {e}")))?
+    }
+
+    fn send(&self, job: WriteJob) -> Result<()> {
+        self.writes.send(job).map_err(|_| StoreError::Storage("the writer thread stopped".into()))
+    }
+}
+
+/// The group-commit thread: takes every job waiting (up to [`MAX_GROUP`]), runs them in one
+/// transaction, commits, then answers each push. A push that fails or leaves a gap is rolled
+/// back to its savepoint alone.
+fn group_commit(conn: &Mutex<Connection>, vectors: &Mutex<Vectors>, jobs: &std::sync::mpsc::Receiver<WriteJob>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut pushes = Vec::with_capacity(group.len());
+        let mut touches = Vec::new();
+        for job in group {
+            match job {
+                WriteJob::Push { device, ops, reply } => pushes.push((device, ops, reply)),
+                WriteJob::Touch { device, now } => touches.push((device, now)),
+            }
+        }
+        let outcome = match conn.lock() {
+            Ok(mut c) => {
+                let batch: Vec<(Uuid, &[IncomingOp])> = pushes.iter().map(|(d, ops, _)| (*d, ops.as_slice())).collect();
+                sync::push_group(&mut c, &batch, &touches)
+            }
+            Err(_) => Err(StoreError::Storage("database lock poisoned".into())),
+        };
+        match outcome {
+            Ok(results) => {
+                if let Ok(mut v) = vectors.lock() {
+                    v.gen += 1;
+                    for ((_, ops, _), r) in pushes.iter().zip(&results) {
+                        let Ok(PushOutcome::Accepted { up_to, .. }) = r else { continue };
+                        for IncomingOp { op, .. } in ops.iter().filter(|o| o.op.seq <= *up_to) {
+                            if let Some(vv) = v.spaces.get_mut(&op.space) {
+                                Arc::make_mut(vv).advance(op.device, op.seq);
+                            }
+                        }
+                    }
+                }
+                for ((_, _, reply), r) in pushes.into_iter().zip(results) {
+                    let _ = reply.send(r); // the request may have gone away
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, pushes = pushes.len(), "a group commit failed");
+                for (_, _, reply) in pushes {
+                    let _ = reply.send(Err(StoreError::Storage(e.to_string())));
+                }
+            }
+        }
     }
 }
 
@@ -117,12 +216,30 @@ impl SyncStore for SqliteStore {
 
     async fn push(&self, device: Uuid, ops: Vec<IncomingOp>) -> Result<PushOutcome> {
         super::check_ops(device, &ops)?;
-        self.with_conn(move |c| sync::push(c, device, &ops)).await
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.send(WriteJob::Push { device, ops, reply })?;
+        answer.await.map_err(|_| StoreError::Storage("the writer thread stopped".into()))?
     }
 
     async fn pull(&self, space: Uuid, cursor: VersionVector, limit: usize) -> Result<OpsPage> {
         let limit = super::clamp(limit, super::DEFAULT_PULL_LIMIT, super::MAX_PULL_LIMIT);
-        self.with_reader(move |c| sync::pull(c, space, cursor, limit)).await
+        let vectors = self.vectors.clone();
+        self.with_reader(move |c| {
+            let poisoned = || StoreError::Storage("version vector cache poisoned".into());
+            let (gen, known) = vectors.lock().map(|v| (v.gen, v.spaces.get(&space).cloned())).map_err(|_| poisoned())?;
+            let (page, loaded) = sync::pull(c, space, cursor, limit, known.as_deref())?;
+            if let Some(vv) = loaded {
+                let mut v = vectors.lock().map_err(|_| poisoned())?;
+                if v.gen == gen {
+                    if v.spaces.len() >= MAX_CACHED_SPACES {
+                        v.spaces.clear();
+                    }
+                    v.spaces.insert(space, Arc::new(vv));
+                }
+            }
+            Ok(page)
+        })
+        .await
     }
 
     async fn version_vector(&self, space: Uuid) -> Result<VersionVector> {
@@ -154,9 +271,9 @@ impl SyncStore for SqliteStore {
         let found = self.with_reader(move |c| accounts::token_owner(c, &hash)).await?;
         if let Some((owner, last_seen)) = found {
             // Last seen to the minute: no write on every request.
+            // Written with the next group of pushes; the request does not wait for it.
             if !owner.revoked && last_seen.is_none_or(|t| now - t >= 60_000) {
-                let device = owner.device;
-                self.with_conn(move |c| accounts::touch_device(c, device, now)).await?;
+                self.send(WriteJob::Touch { device: owner.device, now })?;
             }
             return Ok(Some(owner));
         }

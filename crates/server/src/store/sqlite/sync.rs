@@ -8,12 +8,33 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-pub(super) fn push(conn: &mut Connection, device: Uuid, ops: &[IncomingOp]) -> Result<PushOutcome> {
-    // IMMEDIATE takes the write lock up front: two pushes cannot interleave.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// Stores a group of pushes (and `last_seen` touches) in one transaction, each push in a
+/// savepoint of its own: a push that leaves a gap or fails is undone alone, the others commit.
+/// The results are in the order of `pushes`; `Err` only when the transaction itself fails.
+pub(super) fn push_group(conn: &mut Connection, pushes: &[(Uuid, &[IncomingOp])], touches: &[(Uuid, i64)]) -> Result<Vec<Result<PushOutcome>>> {
+    // IMMEDIATE takes the write lock up front: no other writer can interleave.
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(pushes.len());
+    for (device, ops) in pushes {
+        let sp = tx.savepoint()?;
+        let r = push(&sp, *device, ops);
+        if matches!(r, Ok(PushOutcome::Accepted { .. })) {
+            sp.commit()?;
+        } // else dropping the savepoint rolls it back
+        results.push(r);
+    }
+    for (device, now) in touches {
+        super::accounts::touch_device(&tx, *device, *now)?;
+    }
+    tx.commit()?;
+    Ok(results)
+}
+
+fn push(tx: &Connection, device: Uuid, ops: &[IncomingOp]) -> Result<PushOutcome> {
     let device_s = device.to_string();
     let stored = tx
-        .query_row("SELECT max_seq FROM device_seqs WHERE device = ?1", [&device_s], |r| r.get::<_, i64>(0))
+        .prepare_cached("SELECT max_seq FROM device_seqs WHERE device = ?1")?
+        .query_row([&device_s], |r| r.get::<_, i64>(0))
         .optional()?
         .unwrap_or(0) as u64;
     let mut top = stored;
@@ -28,7 +49,7 @@ pub(super) fn push(conn: &mut Connection, device: Uuid, ops: &[IncomingOp]) -> R
                 continue; // a retried op: already stored
             }
             if op.seq != top + 1 {
-                return Ok(PushOutcome::Gap { expected_seq: stored + 1 }); // dropping tx rolls back
+                return Ok(PushOutcome::Gap { expected_seq: stored + 1 }); // the caller rolls back
             }
             insert_op.execute(params![op.space.to_string(), device_s, op.seq as i64, op.hlc.as_i64(), raw])?;
             writes.add(op);
@@ -39,7 +60,7 @@ pub(super) fn push(conn: &mut Connection, device: Uuid, ops: &[IncomingOp]) -> R
     if top == stored {
         return Ok(PushOutcome::Accepted { up_to: top, new_in: Vec::new() });
     }
-    write_state(&tx, &writes)?;
+    write_state(tx, &writes)?;
     {
         let mut space_top = tx.prepare_cached(
             "INSERT INTO space_devices (space, device, max_seq) VALUES (?1, ?2, ?3)
@@ -49,16 +70,15 @@ pub(super) fn push(conn: &mut Connection, device: Uuid, ops: &[IncomingOp]) -> R
             space_top.execute(params![space.to_string(), device_s, *seq as i64])?;
         }
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO device_seqs (device, max_seq) VALUES (?1, ?2) ON CONFLICT (device) DO UPDATE SET max_seq = excluded.max_seq",
-        params![device_s, top as i64],
-    )?;
-    tx.commit()?;
+    )?
+    .execute(params![device_s, top as i64])?;
     tracing::debug!(%device, from = stored + 1, to = top, "stored ops");
     Ok(PushOutcome::Accepted { up_to: top, new_in: space_tops.into_keys().collect() })
 }
 
-fn write_state(tx: &rusqlite::Transaction<'_>, writes: &StateWrites) -> Result<()> {
+fn write_state(tx: &Connection, writes: &StateWrites) -> Result<()> {
     let mut record = tx.prepare_cached(
         "INSERT INTO records (space, tbl, row_id, cl) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (space, tbl, row_id) DO UPDATE SET cl = max(cl, excluded.cl)",
@@ -95,10 +115,17 @@ pub(super) fn version_vector(conn: &Connection, space: Uuid) -> Result<VersionVe
     Ok(vv)
 }
 
-pub(super) fn pull(conn: &mut Connection, space: Uuid, cursor: VersionVector, limit: usize) -> Result<OpsPage> {
-    // One read transaction: the per-device maxima and the ops come from the same snapshot.
+/// Ops after `cursor`, bounded by the space's version vector: `known` (committed, from the
+/// cache) or read here, in which case it is returned for the cache. Every op up to a vector's
+/// seq is committed, so a read that cannot see them yet serves fewer and says `has_more`.
+pub(super) fn pull(conn: &mut Connection, space: Uuid, cursor: VersionVector, limit: usize, known: Option<&VersionVector>) -> Result<(OpsPage, Option<VersionVector>)> {
+    // One read transaction: a vector read here and the ops come from the same snapshot.
     let tx = conn.transaction()?;
-    let tops = version_vector(&tx, space)?;
+    let loaded = match known {
+        Some(_) => None,
+        None => Some(version_vector(&tx, space)?),
+    };
+    let Some(tops) = known.or(loaded.as_ref()) else { return Err(StoreError::Storage("no version vector".into())) };
     let space_s = space.to_string();
     let mut next = cursor;
     let mut ops = Vec::new();
@@ -108,23 +135,33 @@ pub(super) fn pull(conn: &mut Connection, space: Uuid, cursor: VersionVector, li
         )?;
         for (device, top) in &tops.0 {
             let seen = next.get(device);
-            if seen >= *top || ops.len() >= limit {
+            if seen >= *top {
                 continue;
             }
-            let rows = stmt.query_map(
-                params![space_s, device.to_string(), seen as i64, *top as i64, (limit - ops.len()) as i64],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-            )?;
+            if ops.len() >= limit {
+                break;
+            }
+            let want = limit - ops.len();
+            let rows = stmt.query_map(params![space_s, device.to_string(), seen as i64, *top as i64, want as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            let mut got = 0;
             for row in rows {
                 let (seq, body) = row?;
                 ops.push(body);
                 next.advance(*device, seq as u64);
+                got += 1;
+            }
+            // Fewer than asked: every op of the device in this space up to `top` was read (the
+            // device's other seqs went to other spaces), so the cursor moves past them all.
+            if got < want {
+                next.advance(*device, *top);
             }
         }
     }
     let has_more = tops.0.iter().any(|(d, top)| next.get(d) < *top);
     tx.commit()?;
-    Ok(OpsPage { ops, cursor: next, has_more })
+    Ok((OpsPage { ops, cursor: next, has_more }, loaded))
 }
 
 pub(super) fn snapshot_rows(conn: &mut Connection, space: Uuid, after: Option<(String, Uuid)>, limit: usize) -> Result<Vec<SnapshotRow>> {
@@ -189,4 +226,55 @@ pub(super) fn snapshot_rows(conn: &mut Connection, space: Uuid, after: Option<(S
     }
     tx.commit()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rapport_core::sync::protocol::{Op, SCHEMA_VERSION};
+
+    fn op(space: Uuid, device: Uuid, seq: u64) -> IncomingOp {
+        let json = serde_json::json!({
+            "space": space, "device": device, "seq": seq, "hlc": Hlc::new(1_700_000_000_000 + seq, 0),
+            "table": "account", "row": Uuid::from_u128(seq as u128), "set": {"name": format!("Acme {seq}")}, "cl": 1,
+            "schema": SCHEMA_VERSION,
+        });
+        IncomingOp::from_op(serde_json::from_value::<Op>(json).unwrap())
+    }
+
+    fn stored(conn: &Connection, device: Uuid) -> Vec<i64> {
+        let mut stmt = conn.prepare("SELECT seq FROM ops WHERE device = ?1 ORDER BY seq").unwrap();
+        stmt.query_map([device.to_string()], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn a_group_commits_every_good_push_and_undoes_a_gapped_one_alone() {
+        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        let mut conn = store.conn.lock().unwrap();
+        let space = Uuid::from_u128(1);
+        let (a, b, c) = (Uuid::from_u128(10), Uuid::from_u128(11), Uuid::from_u128(12));
+        let a1 = [op(space, a, 1), op(space, a, 2)];
+        // B's third op skips seq 3: its first two are written before the gap shows, then undone.
+        let b1 = [op(space, b, 1), op(space, b, 2), op(space, b, 4)];
+        let c1 = [op(space, c, 1)];
+        // A again in the same group, retrying seq 2 and continuing: it sees its first push.
+        let a2 = [op(space, a, 2), op(space, a, 3)];
+        let group: Vec<(Uuid, &[IncomingOp])> = vec![(a, &a1), (b, &b1), (c, &c1), (a, &a2)];
+        let results = push_group(&mut conn, &group, &[]).unwrap();
+        let outcomes: Vec<PushOutcome> = results.into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(
+            outcomes,
+            [
+                PushOutcome::Accepted { up_to: 2, new_in: vec![space] },
+                PushOutcome::Gap { expected_seq: 1 },
+                PushOutcome::Accepted { up_to: 1, new_in: vec![space] },
+                PushOutcome::Accepted { up_to: 3, new_in: vec![space] },
+            ]
+        );
+        assert_eq!(stored(&conn, a), [1, 2, 3]);
+        assert_eq!(stored(&conn, b), Vec::<i64>::new());
+        assert_eq!(stored(&conn, c), [1]);
+        let vv = version_vector(&conn, space).unwrap();
+        assert_eq!((vv.get(&a), vv.get(&b), vv.get(&c)), (3, 0, 1));
+    }
 }
