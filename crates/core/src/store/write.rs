@@ -760,6 +760,11 @@ pub fn read_outbox(conn: &rusqlite::Connection, device: Uuid, after: u64, limit:
     Ok(ops)
 }
 
+/// Snapshot rows written straight into the book (a child of this module: it writes through
+/// the transaction's own bookkeeping).
+#[path = "bootstrap.rs"]
+mod bootstrap;
+
 #[cfg(test)]
 #[path = "write_tests.rs"]
 mod tests;
