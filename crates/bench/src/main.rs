@@ -51,6 +51,10 @@ struct Args {
     quick: bool,
     /// `sync-fleet`: how many simulated devices (default 1,000).
     devices: Option<usize>,
+    /// `sync`: run only these parts (`--only initial,edit,fleet,pouchdb`; all when empty).
+    only: Vec<String>,
+    /// `sync`: run only this backend (`sqlite` or `postgres`; both when `None`).
+    backend: Option<String>,
     /// `app`: use the release app as built (skip the UI and cargo builds).
     no_build: bool,
     seed: u64,
@@ -60,11 +64,11 @@ struct Args {
 }
 
 fn usage() -> &'static str {
-    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json]   (inside scripts/with-keyring.sh)\n       rapport-bench sync-fleet [--devices N] [--json]   (only the many-devices part of sync)"
+    "usage: rapport-bench store|app [--size tiny|small|large] [--json] [--seed N] [--rebuild] [--build-only] [--runs N] [--no-build]\n       rapport-bench import [--size tiny|small] [--json]\n       rapport-bench sync [--records N] [--quick] [--json] [--only initial,edit,fleet,pouchdb] [--backend sqlite|postgres]   (inside scripts/with-keyring.sh)\n       rapport-bench sync-fleet [--devices N] [--json]   (only the many-devices part of sync)"
 }
 
 fn parse_args() -> Result<Args> {
-    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false, devices: None };
+    let mut args = Args { scenario: String::new(), size: None, json: false, runs: 5, no_build: false, seed: 42, rebuild: false, build_only: false, records: None, quick: false, devices: None, only: Vec::new(), backend: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -87,6 +91,20 @@ fn parse_args() -> Result<Args> {
                     bail!("--devices must be at least 1");
                 }
                 args.devices = Some(n);
+            }
+            "--only" => {
+                let parts = it.next().ok_or_else(|| anyhow!("--only needs a list, e.g. initial,edit"))?;
+                args.only = parts.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+                if let Some(bad) = args.only.iter().find(|p| !["initial", "edit", "fleet", "pouchdb"].contains(&p.as_str())) {
+                    bail!("--only: unknown part '{bad}' (initial, edit, fleet, pouchdb)");
+                }
+            }
+            "--backend" => {
+                let b = it.next().ok_or_else(|| anyhow!("--backend needs sqlite or postgres"))?;
+                if b != "sqlite" && b != "postgres" {
+                    bail!("--backend: '{b}' is not sqlite or postgres");
+                }
+                args.backend = Some(b);
             }
             "--runs" => args.runs = it.next().ok_or_else(|| anyhow!("--runs needs a value"))?.parse().context("--runs")?,
             "--seed" => args.seed = it.next().ok_or_else(|| anyhow!("--seed needs a value"))?.parse().context("--seed")?,
@@ -371,7 +389,7 @@ fn main() -> Result<()> {
     match args.scenario.as_str() {
         "store" => store(&args, &mut report),
         "import" => import::run(args.size.as_deref().unwrap_or("small"), &mut report),
-        "sync" => sync::run(&sync::SyncArgs::new(args.records, args.quick), &mut report),
+        "sync" => sync::run(&sync::SyncArgs::new(args.records, args.quick).parts(&args.only, args.backend.as_deref()), &mut report),
         "sync-fleet" => sync_fleet::scenario(args.devices.unwrap_or(1_000), &mut report),
         "app" => app_scenario(&args, &mut report),
         other => bail!("unknown scenario '{other}'\n{}", usage()),

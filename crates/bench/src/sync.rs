@@ -5,7 +5,10 @@
 //! - `upload_ops_per_s`: device A, holding a demo book of `--records` records, pushes its outbox.
 //! - `initial_sync_records_per_s`: a fresh device B signs in and gets them all (snapshot + pull).
 //! - `edit_visible_p50_ms` / `_p95_ms`: A and B run the real background task (`start_sync`, with
-//!   the server's pokes); an edit on A until B's `Changed` event for that record.
+//!   the server's pokes); an edit on A until B's `Changed` event for that record, A's task woken
+//!   with `sync_now()` after each edit.
+//! - `edit_visible_no_sync_now_p50_ms` / `_p95_ms`: the same without `sync_now()`, as a user
+//!   edits (nobody calls it): the task alone decides when the edit goes out.
 //! - `server_pull_p99_ms`: many simulated devices doing small `/v1/sync` round trips at once
 //!   (see [`crate::sync_fleet`]).
 //!
@@ -32,16 +35,41 @@ pub struct SyncArgs {
     pub edits: usize,
     /// Run the PouchDB baseline (off in `--quick` unless node_modules is there).
     pub pouchdb: bool,
+    pub initial: bool,
+    pub edit: bool,
+    pub fleet: bool,
+    /// The backends to run (`sqlite`, `postgres`).
+    pub backends: Vec<&'static str>,
 }
 
 impl SyncArgs {
     pub fn new(records: Option<u64>, quick: bool) -> SyncArgs {
         let pouch_installed = crate::sync_pouch::installed();
         if quick {
-            SyncArgs { records: records.unwrap_or(2_000), devices: 50, edits: 10, pouchdb: pouch_installed }
+            SyncArgs { records: records.unwrap_or(2_000), devices: 50, edits: 10, pouchdb: pouch_installed, ..SyncArgs::all() }
         } else {
-            SyncArgs { records: records.unwrap_or(100_000), devices: 1_000, edits: 60, pouchdb: true }
+            SyncArgs { records: records.unwrap_or(100_000), devices: 1_000, edits: 60, pouchdb: true, ..SyncArgs::all() }
         }
+    }
+
+    fn all() -> SyncArgs {
+        SyncArgs { records: 0, devices: 0, edits: 0, pouchdb: true, initial: true, edit: true, fleet: true, backends: vec!["sqlite", "postgres"] }
+    }
+
+    /// Keeps only the named parts (all when `only` is empty) and backend (both when `None`).
+    /// The upload always runs: it fills the server the other parts read.
+    pub fn parts(mut self, only: &[String], backend: Option<&str>) -> SyncArgs {
+        if !only.is_empty() {
+            let has = |p: &str| only.iter().any(|o| o == p);
+            self.initial = has("initial");
+            self.edit = has("edit");
+            self.fleet = has("fleet");
+            self.pouchdb &= has("pouchdb");
+        }
+        if let Some(b) = backend {
+            self.backends.retain(|x| *x == b);
+        }
+        self
     }
 }
 
@@ -97,7 +125,7 @@ pub fn run(args: &SyncArgs, report: &mut Report) -> Result<()> {
     eprintln!("building a book of about {} records", args.records);
     let rows = build_book(&seed, args.records)?;
     let mut rapport_rates = Vec::new();
-    for backend in ["sqlite", "postgres"] {
+    for backend in args.backends.clone() {
         eprintln!("{backend}: starting rapport-server");
         let b = if backend == "sqlite" { Backend::sqlite()? } else { Backend::postgres()? };
         let server = Server::start(b)?;
@@ -106,17 +134,20 @@ pub fn run(args: &SyncArgs, report: &mut Report) -> Result<()> {
     }
     if args.pouchdb {
         let dump = work.path().join("records.ndjson");
-        let a = open(&work.path().join("sqlite-a.db"))?;
+        let a = open(&work.path().join(format!("{}-a.db", args.backends.first().copied().unwrap_or("sqlite"))))?;
         crate::sync_pouch::dump(&a, &dump)?;
         drop(a);
         let pouch = crate::sync_pouch::run(&dump, args.edits, report)?;
-        let best = rapport_rates.iter().copied().fold(f64::NAN, f64::min);
-        report.add("initial_sync_vs_pouchdb_ratio", best / pouch, "x", vec![("rapport", json!("the slower backend"))]);
+        let best = rapport_rates.iter().copied().flatten().fold(f64::NAN, f64::min);
+        if !best.is_nan() {
+            report.add("initial_sync_vs_pouchdb_ratio", best / pouch, "x", vec![("rapport", json!("the slower backend"))]);
+        }
     }
     Ok(())
 }
 
-async fn one_backend(backend: &'static str, url: &str, seed: &Path, dir: &Path, rows: u64, args: &SyncArgs, report: &mut Report) -> Result<f64> {
+/// Runs the parts of the bench on one backend; returns its initial sync rate (if it ran).
+async fn one_backend(backend: &'static str, url: &str, seed: &Path, dir: &Path, rows: u64, args: &SyncArgs, report: &mut Report) -> Result<Option<f64>> {
     let a_path = dir.join(format!("{backend}-a.db"));
     std::fs::copy(seed, &a_path).context("copying the seed book")?;
     let a = open(&a_path)?;
@@ -155,38 +186,70 @@ async fn one_backend(backend: &'static str, url: &str, seed: &Path, dir: &Path, 
     );
 
     // Initial sync: a fresh device signs in and gets everything.
+    if std::env::var_os("RAPPORT_BENCH_PHASES").is_some() {
+        fetch_snapshot_only(&a, a.store().device().space).await?;
+    }
     let b_path = dir.join(format!("{backend}-b.db"));
     let b = open(&b_path)?;
     let t = Instant::now();
     sync::sign_in(&b, url, &email, PASSWORD).await.context("signing B in")?;
     let signed_in = t.elapsed().as_secs_f64();
-    let got = sync::sync_once(&b, &signed_in_transport(&b)?).await.context("B's initial sync")?;
-    let secs = t.elapsed().as_secs_f64();
-    let (want, have) = (a.summary()?, b.summary()?);
-    if (want.accounts, want.contacts, want.notes) != (have.accounts, have.contacts, have.notes) {
-        bail!("{backend}: B does not hold what A has after its initial sync: {have:?} vs {want:?}");
+    let mut rate = None;
+    if args.initial || args.edit {
+        let got = sync::sync_once(&b, &signed_in_transport(&b)?).await.context("B's initial sync")?;
+        let secs = t.elapsed().as_secs_f64();
+        let (want, have) = (a.summary()?, b.summary()?);
+        if (want.accounts, want.contacts, want.notes) != (have.accounts, have.contacts, have.notes) {
+            bail!("{backend}: B does not hold what A has after its initial sync: {have:?} vs {want:?}");
+        }
+        rate = Some(rows as f64 / secs);
+        report.add(
+            "initial_sync_records_per_s",
+            rows as f64 / secs,
+            "records/s",
+            vec![
+                ("backend", json!(backend)),
+                ("records", json!(rows)),
+                ("accounts_contacts_notes", json!(record_count(&b)?)),
+                ("round_trips", json!(got.round_trips)),
+                ("sign_in_s", json!(round(signed_in))),
+                ("s", json!(round(secs))),
+            ],
+        );
     }
-    let rate = rows as f64 / secs;
-    report.add(
-        "initial_sync_records_per_s",
-        rate,
-        "records/s",
-        vec![
-            ("backend", json!(backend)),
-            ("records", json!(rows)),
-            ("accounts_contacts_notes", json!(record_count(&b)?)),
-            ("round_trips", json!(got.round_trips)),
-            ("sign_in_s", json!(round(signed_in))),
-            ("s", json!(round(secs))),
-        ],
-    );
 
-    edit_visible(backend, &a, &b, args.edits, report).await?;
+    if args.edit {
+        edit_visible(backend, &a, &b, args.edits, true, report).await?;
+        edit_visible(backend, &a, &b, args.edits, false, report).await?;
+    }
     drop((a, b));
+    if !args.fleet {
+        return Ok(rate);
+    }
 
     let fleet = sync_fleet::run(url, args.devices).await.context("the simulated devices")?;
     sync_fleet::report(backend, args.devices, &fleet, report);
     Ok(rate)
+}
+
+/// Diagnostics (`RAPPORT_BENCH_PHASES=1`, stderr): how long fetching and decoding the whole
+/// snapshot takes without applying it, to tell the server and the wire from the client's apply.
+async fn fetch_snapshot_only(app: &App, space: uuid::Uuid) -> Result<()> {
+    use rapport_core::sync::Transport;
+    let t = signed_in_transport(app)?;
+    let start = Instant::now();
+    let (mut after, mut rows, mut pages) = (None, 0, 0);
+    loop {
+        let page = t.snapshot(space, after, rapport_core::sync::engine::SNAPSHOT_LIMIT).await?;
+        rows += page.rows.len();
+        pages += 1;
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    eprintln!("  phases: fetching the snapshot alone ({rows} rows, {pages} pages) took {:.2} s", start.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn wait_synced(h: &SyncHandle, who: &str) -> Result<()> {
@@ -204,10 +267,10 @@ async fn wait_synced(h: &SyncHandle, who: &str) -> Result<()> {
     until.await.map_err(|_| anyhow!("{who} did not reach Synced within 120 s: {:?}", h.status()))?
 }
 
-/// Both devices run the background task; each edit on A is timed until B has applied it. A's
-/// task is woken right after the edit (`sync_now`), as the task otherwise waits out its 2 s
-/// debounce of local changes.
-async fn edit_visible(backend: &'static str, a: &App, b: &App, edits: usize, report: &mut Report) -> Result<()> {
+/// Both devices run the background task; each edit on A is timed until B has applied it. With
+/// `wake_a`, A's task is woken right after the edit (`sync_now`); without, nobody calls it, as
+/// when a user edits.
+async fn edit_visible(backend: &'static str, a: &App, b: &App, edits: usize, wake_a: bool, report: &mut Report) -> Result<()> {
     let ha = sync::start_sync(a.clone());
     let hb = sync::start_sync(b.clone());
     wait_synced(&ha, "A").await?;
@@ -223,10 +286,12 @@ async fn edit_visible(backend: &'static str, a: &App, b: &App, edits: usize, rep
     for i in 0..edits {
         let id = ids[i % ids.len()];
         let mut acct = a.accounts().get(id)?.data;
-        acct.industry = Some(format!("Industry {i}"));
+        acct.industry = Some(format!("Industry {i}{}", if wake_a { "" } else { " (no sync_now)" }));
         let t = Instant::now();
         a.accounts().update(id, acct)?;
-        ha.sync_now();
+        if wake_a {
+            ha.sync_now();
+        }
         let seen = tokio::time::timeout(Duration::from_secs(30), async {
             loop {
                 match events.recv().await {
@@ -246,8 +311,13 @@ async fn edit_visible(backend: &'static str, a: &App, b: &App, edits: usize, rep
         v.extend(more);
         v
     };
-    report.add("edit_visible_p50_ms", percentile(&times, 50.0), "ms", extra(vec![]));
-    report.add("edit_visible_p95_ms", percentile(&times, 95.0), "ms", extra(vec![("max_ms", json!(round(percentile(&times, 100.0))))]));
+    let (p50, p95) = if wake_a {
+        ("edit_visible_p50_ms", "edit_visible_p95_ms")
+    } else {
+        ("edit_visible_no_sync_now_p50_ms", "edit_visible_no_sync_now_p95_ms")
+    };
+    report.add(p50, percentile(&times, 50.0), "ms", extra(vec![]));
+    report.add(p95, percentile(&times, 95.0), "ms", extra(vec![("max_ms", json!(round(percentile(&times, 100.0))))]));
     drop((ha, hb));
     Ok(())
 }

@@ -986,6 +986,11 @@ pub fn count_after(conn: &rusqlite::Connection, after: u64) -> Result<u64> {
     Ok((whole + part) as u64)
 }
 
+/// Snapshot rows written straight into the book (a child of this module: it writes through
+/// the transaction's own bookkeeping).
+#[path = "bootstrap.rs"]
+mod bootstrap;
+
 #[cfg(test)]
 #[path = "write_tests.rs"]
 mod tests;

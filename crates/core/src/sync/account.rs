@@ -42,6 +42,12 @@ pub fn account(app: &App) -> Result<Option<SyncAccount>> {
     })
 }
 
+/// Which sign-in this book is in (new at every sign-in): the background task keeps the token it
+/// read from the keyring for as long as this stays the same.
+pub(crate) fn session(app: &App) -> Result<Option<String>> {
+    app.store().read(|c| sync_state::meta(c, "sync_session"))
+}
+
 fn check(email: &str, password: &str) -> Result<()> {
     if !email.contains('@') || email.trim().len() < 3 {
         return Err(Error::invalid("email", "enter the email you signed up with"));
@@ -94,7 +100,8 @@ pub async fn sign_in(app: &App, server: &str, email: &str, password: &str) -> Re
     app.write(|w| {
         sync_state::set_meta(w.conn(), "sync_server", Some(&new.server))?;
         sync_state::set_meta(w.conn(), "sync_email", Some(&new.email))?;
-        sync_state::set_meta(w.conn(), "sync_user", Some(&res.user.to_string()))
+        sync_state::set_meta(w.conn(), "sync_user", Some(&res.user.to_string()))?;
+        sync_state::set_meta(w.conn(), "sync_session", Some(&uuid::Uuid::now_v7().to_string()))
     })?;
     Ok(new)
 }
@@ -107,7 +114,7 @@ pub fn sign_out(app: &App) -> Result<()> {
     }
     forget_sync_state(app)?;
     app.write(|w| {
-        for k in ["sync_server", "sync_email", "sync_user"] {
+        for k in ["sync_server", "sync_email", "sync_user", "sync_session"] {
             sync_state::set_meta(w.conn(), k, None)?;
         }
         Ok(())

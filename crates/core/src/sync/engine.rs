@@ -44,30 +44,51 @@ pub struct SyncReport {
     pub waiting: u64,
 }
 
+/// How much of a pass to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassOptions {
+    /// Ask the server which spaces the device may use (a round trip). The background task
+    /// skips it on a pass that answers a poke or a local change when it asked recently.
+    pub list_spaces: bool,
+}
+
+impl Default for PassOptions {
+    fn default() -> Self {
+        PassOptions { list_spaces: true }
+    }
+}
+
 /// Runs one full pass against `t`: registers this book's own space, learns the spaces the
 /// device may use, snapshots new ones, then pushes and pulls until nothing is left.
 pub async fn sync_once<T: Transport>(app: &App, t: &T) -> Result<SyncReport, SyncError> {
+    sync_pass(app, t, PassOptions::default()).await
+}
+
+/// [`sync_once`] with [`PassOptions`].
+pub async fn sync_pass<T: Transport>(app: &App, t: &T, opts: PassOptions) -> Result<SyncReport, SyncError> {
     let me = app.store().device();
     let mut report = SyncReport::default();
     if app.store().read(|c| sync_state::meta(c, "sync_space_registered"))?.is_none() {
         t.create_space(SpaceRequest { id: me.space, name: "Private".into(), kind: SpaceKind::Private }).await?;
         app.write(|w| sync_state::set_meta(w.conn(), "sync_space_registered", Some("1")))?;
     }
-    let listed = t.spaces().await?;
-    let known = app.store().read(sync_state::spaces)?;
-    app.write(|w| {
-        for s in &listed {
-            let kind = match s.kind {
-                SpaceKind::Private => "private",
-                SpaceKind::Team => "team",
-            };
-            sync_state::upsert_space(w.conn(), s.id, &s.name, kind)?;
-        }
-        for k in known.iter().filter(|k| !listed.iter().any(|s| s.id == k.space)) {
-            sync_state::remove_space(w.conn(), k.space)?;
-        }
-        Ok(())
-    })?;
+    if opts.list_spaces || app.store().read(sync_state::spaces)?.is_empty() {
+        let listed = t.spaces().await?;
+        let known = app.store().read(sync_state::spaces)?;
+        app.write(|w| {
+            for s in &listed {
+                let kind = match s.kind {
+                    SpaceKind::Private => "private",
+                    SpaceKind::Team => "team",
+                };
+                sync_state::upsert_space(w.conn(), s.id, &s.name, kind)?;
+            }
+            for k in known.iter().filter(|k| !listed.iter().any(|s| s.id == k.space)) {
+                sync_state::remove_space(w.conn(), k.space)?;
+            }
+            Ok(())
+        })?;
+    }
 
     // A space this device has never read starts from its snapshot (its own space has nothing
     // it does not already hold).
@@ -170,19 +191,29 @@ pub(crate) fn apply_pulls(app: &App, pulls: &[PullResponse], accepted: Option<u6
     })
 }
 
-/// Reads a space's snapshot page by page, then sets its cursor to the snapshot's.
+/// Reads a space's snapshot page by page, then sets its cursor to the snapshot's. The next
+/// page is fetched while this one is written (on a blocking thread: the write holds the book's
+/// writer, never a runtime thread), so the server's reading and the book's writing overlap.
 async fn snapshot_space<T: Transport>(app: &App, t: &T, space: Uuid) -> Result<u64, SyncError> {
-    let mut after = None;
     let mut cursor = None;
     let mut rows = 0;
+    let mut page = t.snapshot(space, None, SNAPSHOT_LIMIT).await?;
     loop {
-        let page = t.snapshot(space, after.clone(), SNAPSHOT_LIMIT).await?;
         cursor.get_or_insert(page.cursor.clone());
-        let ops: Vec<Op> = page.rows.iter().flat_map(|r| snapshot_ops(space, r)).collect();
         rows += page.rows.len() as u64;
-        app.write(|w| ops.iter().try_for_each(|op| if EntityKind::from_name(&op.table).is_some() { w.apply_remote(op) } else { Ok(()) }))?;
-        match page.next {
-            Some(n) => after = Some(n),
+        let next = page.next.take();
+        let (writer, page_rows) = (app.clone(), std::mem::take(&mut page.rows));
+        let write = tokio::task::spawn_blocking(move || apply_snapshot_page(&writer, space, &page_rows));
+        let fetch = async {
+            match next {
+                Some(after) => Some(t.snapshot(space, Some(after), SNAPSHOT_LIMIT).await),
+                None => None,
+            }
+        };
+        let (written, fetched) = tokio::join!(write, fetch);
+        written.map_err(|e| Error::Storage(format!("writing a snapshot page stopped: {e}")))??;
+        match fetched {
+            Some(p) => page = p?,
             None => break,
         }
     }
@@ -192,6 +223,13 @@ async fn snapshot_space<T: Transport>(app: &App, t: &T, space: Uuid) -> Result<u
         sync_state::set_snapshot_done(w.conn(), space)
     })?;
     Ok(rows)
+}
+
+/// Applies one snapshot page in one transaction: records this book has never held are
+/// written directly, the rest merge as their ops would (see [`crate::store::write`]'s
+/// `apply_snapshot`). Returns how many rows were applied.
+pub fn apply_snapshot_page(app: &App, space: Uuid, rows: &[SnapshotRow]) -> Result<usize, Error> {
+    app.write(|w| w.apply_snapshot(space, rows))
 }
 
 /// A snapshot row as ops: one per (hlc, device) among its fields, so each field keeps the

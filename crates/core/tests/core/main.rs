@@ -14,3 +14,4 @@ mod outbox;
 mod search;
 mod sync_merge;
 mod sync_sim;
+mod sync_snapshot;

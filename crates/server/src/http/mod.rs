@@ -126,6 +126,14 @@ pub async fn serve<S: SyncStore>(
     store: S,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // TCP_NODELAY: a compressed answer goes out in several writes (head, gzip chunks, the
+    // last chunk); with Nagle's algorithm each write after the first waits for the client's
+    // delayed ACK, tens of ms on every small sync round trip.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
 }
 
