@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../../migrations/0006_alive_list_indexes.sql")),
     (7, include_str!("../../migrations/0007_import.sql")),
     (8, include_str!("../../migrations/0008_sync.sql")),
+    (11, include_str!("../../migrations/0011_account_health.sql")),
 ];
 
 pub fn latest() -> i64 {
