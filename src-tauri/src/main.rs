@@ -41,7 +41,10 @@ fn main() -> ExitCode {
         }
     };
     match opened.book.opened() {
-        Ok(app) => tracing::info!(book = %app.store().path().display(), "book open"),
+        Ok(app) => {
+            tracing::info!(book = %app.store().path().display(), "book open");
+            refresh_health_in_background(app.clone());
+        }
         Err(e) => tracing::error!(code = %e.code, "cannot open the book: {}", e.message),
     }
 
@@ -72,6 +75,22 @@ fn main() -> ExitCode {
     // The demo book's temp dir is removed here, after the window closed.
     drop(opened.demo_dir);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Brings every account's stored health band up to date off the UI's path, so the first
+/// "filter by health" on a large book does not wait for it (core also refreshes before each
+/// such filter, so this only saves time).
+fn refresh_health_in_background(app: rapport_core::App) {
+    let spawned = std::thread::Builder::new().name("health".into()).spawn(move || {
+        let started = std::time::Instant::now();
+        match app.refresh_health() {
+            Ok(n) => tracing::info!(accounts = n, ms = started.elapsed().as_millis() as u64, "health bands up to date"),
+            Err(e) => tracing::warn!(error = %e, "could not refresh health bands"),
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "could not start the health refresh");
+    }
 }
 
 /// Brings the main window to the front (a second launch of the app lands here).

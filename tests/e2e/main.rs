@@ -5,6 +5,7 @@
 //! They need Xvfb, tauri-driver and a built binary, so they are `#[ignore]`d; run them with
 //! `bash scripts/e2e.sh`.
 
+mod forms;
 mod harness;
 mod webdriver;
 

@@ -60,6 +60,13 @@ const screens = [
   { name: 'trash', hash: '/trash' },
   { name: 'sync', hash: '/sync' },
   { name: 'settings', hash: '/settings' },
+  { name: 'contact-form', hash: async (page) => `/accounts/${await firstId(page, '/accounts', '[data-testid^="account-row-"]', 'account-row-')}/people`,
+    after: async (page) => { await page.click('[data-testid^="contact-edit-"]'); await page.fill('[data-testid="contact-email"]', 'not-an-email');
+      await page.click('[data-testid="contact-save"]'); await page.waitForSelector('[data-testid="error-email"]'); } },
+  { name: 'opp-form', hash: '/pipeline', after: async (page) => { await page.click('[data-testid="pipeline-new"]'); await page.waitForSelector('[data-testid="opp-form"]');
+      await page.selectOption('[data-testid="opp-stage"]', 'Closed Lost'); await page.click('[data-testid="opp-save"]'); await page.waitForSelector('[data-testid="error-lost_reason"]'); } },
+  { name: 'objection-form', hash: '/objections', after: async (page) => { await page.click('[data-testid^="objection-edit-"]'); await page.waitForSelector('[data-testid="objection-form"]'); } },
+  { name: 'accounts-health', hash: '/accounts', after: async (page) => { await page.selectOption('[data-testid="accounts-health"]', 'risk'); await page.waitForTimeout(400); } },
   { name: 'palette', hash: '/today', after: async (page) => { await page.keyboard.press('Control+k'); await page.waitForSelector('[data-testid="palette"]'); } },
 ];
 

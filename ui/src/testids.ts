@@ -59,7 +59,17 @@ export const tid = {
   contactReportsTo: 'contact-reports-to',
   contactSave: 'contact-save',
   contactRow: (id: string) => `contact-row-${id}`, // rows carry data-role="<buying role>"
+  contactForm: 'contact-form',              // the create/edit form (Ctrl/Cmd-Enter saves, Esc cancels)
+  contactEmail: 'contact-email',
+  contactPhone: 'contact-phone',
+  contactLinkedin: 'contact-linkedin',
+  contactPref: 'contact-pref',
+  contactBirthday: 'contact-birthday',
+  contactNotes: 'contact-notes',
+  contactEdit: (id: string) => `contact-edit-${id}`,
+  contactTrash: (id: string) => `contact-trash-${id}`,  // asks first: contact-trash-confirm / contact-trash-yes
   orgChart: 'org-chart',
+  orgNode: (id: string) => `org-node-${id}`, // <li> per person, nested under their manager; data-role
 
   // timeline / notes
   noteTitle: 'note-title',
@@ -108,6 +118,33 @@ export const tid = {
   oppMoveLeft: (id: string) => `opp-left-${id}`,
   oppMoveRight: (id: string) => `opp-right-${id}`,
   kindFilter: (kind: string) => `kind-${kind}`,
+  pipelineNew: 'pipeline-new',              // on the Pipeline; opp-new on an account's Opportunities
+  oppNew: 'opp-new',
+  oppForm: 'opp-form',
+  oppName: 'opp-name',
+  oppAccount: 'opp-account',                // <select> of matches; opp-account-search narrows it
+  oppKind: 'opp-kind',
+  oppAmount: 'opp-amount',
+  oppStage: 'opp-stage',
+  oppLostReason: 'opp-lost-reason',         // shown when the stage is a lost one
+  oppNextStep: 'opp-next-step',
+  oppSave: 'opp-save',
+  oppEdit: (id: string) => `opp-edit-${id}`,
+  oppTrash: 'opp-trash',
+
+  // objections
+  objectionNew: 'objection-new',
+  objectionForm: 'objection-form',
+  objectionStatement: 'objection-statement',
+  objectionCategory: 'objection-category',
+  objectionAccount: 'objection-account',    // objection-account-search narrows it
+  objectionResponse: 'objection-response',
+  objectionSave: 'objection-save',
+  objectionCard: (id: string) => `objection-${id}`,
+  objectionEdit: (id: string) => `objection-edit-${id}`,
+
+  // accounts list
+  accountsHealth: 'accounts-health',        // <select>: '', good, attention, risk
 
   // settings
   settingsLanguage: 'settings-language',    // <select> with en, es, pl, it; applies at once

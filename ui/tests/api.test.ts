@@ -82,6 +82,28 @@ describe('the fake backend', () => {
     expect(await b.count('account', { filters: [{ field: 'name', op: 'like', value: 'MM' }] })).toBe(1);
   });
 
+  it('filters accounts by health band as the overview shows it, and refuses an unknown band', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const fine = await b.create('account', { name: 'Fine' });
+    const risky = await b.create('account', { name: 'Risky', competitors: ['Globex'] });
+    for (const due of ['2026-01-01', '2026-01-02', '2026-01-03']) await b.create('task', { title: 'Late', due_date: due, account_id: risky.id });
+    for (const a of [fine, risky]) {
+      const band = (await b.accountOverview(a.id)).health.label;
+      const q = { filters: [{ field: 'health', op: 'eq' as const, value: band }] };
+      expect((await b.list('account', q)).items.map((x) => x.id)).toContain(a.id);
+      expect(await b.count('account', q)).toBe(1);
+    }
+    await expect(b.list('account', { filters: [{ field: 'health', op: 'eq', value: 'fine' }] })).rejects.toMatchObject({ code: 'invalid', field: 'health' });
+  });
+
+  it('refuses a reporting loop, naming reports_to', async () => {
+    const b = new FakeBackend({ now, empty: true });
+    const a = await b.create('account', { name: 'Acme' });
+    const boss = await b.create('contact', { account_id: a.id, last_name: 'Boss' });
+    const me = await b.create('contact', { account_id: a.id, last_name: 'Me', reports_to: boss.id });
+    await expect(b.update('contact', boss.id, { ...boss, reports_to: me.id })).rejects.toMatchObject({ code: 'invalid', field: 'reports_to' });
+  });
+
   it('moves deleted records to Trash and restores them', async () => {
     const b = new FakeBackend({ now, empty: true });
     const a = await b.create('account', { name: 'Acme' });

@@ -70,11 +70,21 @@ impl<'a, T: Entity> Repo<'a, T> {
     }
 
     pub fn list(&self, q: &ListQuery) -> Result<Page<Record<T>>> {
+        self.fresh_for(q)?;
         self.app.store().read(|c| query::list::<T>(c, T::KIND, q))
     }
 
     pub fn count(&self, q: &ListQuery) -> Result<u64> {
+        self.fresh_for(q)?;
         self.app.store().read(|c| query::count(c, T::KIND, q))
+    }
+
+    /// A list filtered by accounts' health reads their stored bands: bring them up to `now`.
+    fn fresh_for(&self, q: &ListQuery) -> Result<()> {
+        if T::KIND == EntityKind::Account && q.filters.iter().any(|f| f.field == crate::store::health::HEALTH_FIELD) {
+            self.app.refresh_health()?;
+        }
+        Ok(())
     }
 }
 

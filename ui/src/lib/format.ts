@@ -72,3 +72,11 @@ export function parseMoney(text: string): number | null {
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
+
+/** Minor units as the user would type them back into an amount field ("1500", "1500.50"; a
+ *  decimal comma outside English). parseMoney reads it back to the same cents. */
+export function amountInput(cents: number, lang: Lang): string {
+  const whole = Math.trunc(cents / 100);
+  const frac = Math.abs(cents % 100);
+  return frac === 0 ? String(whole) : `${whole}${lang === 'en' ? '.' : ','}${String(frac).padStart(2, '0')}`;
+}

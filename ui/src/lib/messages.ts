@@ -17,8 +17,17 @@ export function fieldLabel(field: string): string {
   return label === key ? base.replace(/_/g, ' ') : label;
 }
 
+/** Fields whose only failure is one a sentence can name (`error.field.<name>`); others get the
+ *  generic "check this field" (core's reason text is English and never shown). */
+function fieldMessage(field: string): string | null {
+  const base = field.replace(/\[\d+\]/g, '').split('.').pop() ?? field;
+  const key = `error.field.${base}` as Key;
+  const text = t(key);
+  return text === key ? null : text;
+}
+
 export function errorMessage(e: AppError): string {
-  if (e.code === 'invalid') return e.field ? t('error.invalid_field', { field: fieldLabel(e.field) }) : t('error.invalid');
+  if (e.code === 'invalid') return e.field ? (fieldMessage(e.field) ?? t('error.invalid_field', { field: fieldLabel(e.field) })) : t('error.invalid');
   return t(CODES[e.code] ?? 'error.internal');
 }
 

@@ -27,6 +27,7 @@ export type GiftPeriod = 'calendar_year' | 'fiscal_year' | 'rolling12_months';
 export const TIERS: Tier[] = ['A', 'B', 'C'];
 export const LIFECYCLES: Lifecycle[] = ['prospect', 'customer', 'churned'];
 export const BUYING_ROLES: BuyingRole[] = ['economic_buyer', 'decision_maker', 'champion', 'influencer', 'user', 'blocker'];
+export const COMM_PREFERENCES: CommPreference[] = ['email', 'phone', 'text', 'video', 'in_person'];
 export const OPP_KINDS: OppKind[] = ['new_business', 'upsell', 'cross_sell', 'renewal'];
 export const OBJECTION_CATEGORIES: ObjectionCategory[] = ['price', 'timing', 'competitor', 'authority', 'need', 'other'];
 export const GIFT_PERIODS: GiftPeriod[] = ['calendar_year', 'fiscal_year', 'rolling12_months'];

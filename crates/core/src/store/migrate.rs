@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/0007_import.sql")),
     (8, include_str!("../../migrations/0008_sync.sql")),
     (9, include_str!("../../migrations/0009_bulk_runs.sql")),
+    (11, include_str!("../../migrations/0011_account_health.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -6,6 +6,7 @@
 pub mod archive;
 pub mod codec;
 pub mod dump;
+pub mod health;
 pub mod heads;
 pub mod import;
 pub mod migrate;

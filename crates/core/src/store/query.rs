@@ -1,6 +1,7 @@
 //! Reading records: one by id, or a filtered, sorted page.
 
 use super::codec::{from_sql, millis_to_utc, to_sql};
+use super::health::{BANDS, HEALTH_FIELD};
 use crate::domain::{EntityKind, FieldTy, Id, Record};
 use crate::error::{Error, Result};
 use rusqlite::types::Value as Sql;
@@ -194,6 +195,10 @@ pub fn where_clause(kind: EntityKind, q: &ListQuery) -> Result<(String, Vec<Sql>
     }];
     let mut params = Vec::new();
     for f in &q.filters {
+        if kind == EntityKind::Account && f.field == HEALTH_FIELD {
+            clauses.push(health_clause(f, &mut params)?);
+            continue;
+        }
         let spec = column_for(kind, &f.field)?;
         let col = spec.name;
         let mut bind = |v: &Value| -> Result<String> {
@@ -230,6 +235,21 @@ pub fn where_clause(kind: EntityKind, q: &ListQuery) -> Result<(String, Vec<Sql>
         clauses.push(clause);
     }
     Ok((clauses.join(" AND "), params))
+}
+
+/// The accounts' virtual `health` field: the stored band (see [`super::health`]), `eq` or
+/// `ne` one of good, attention, risk. The caller refreshes the bands first.
+fn health_clause(f: &Filter, params: &mut Vec<Sql>) -> Result<String> {
+    let band = f.value.as_str().filter(|v| BANDS.contains(v)).ok_or_else(|| {
+        Error::invalid(HEALTH_FIELD, format!("a health filter is one of {}", BANDS.join(", ")))
+    })?;
+    params.push(Sql::Text(band.to_string()));
+    let n = params.len();
+    match f.op {
+        FilterOp::Eq => Ok(format!("id IN (SELECT account_id FROM account_health WHERE band = ?{n})")),
+        FilterOp::Ne => Ok(format!("id NOT IN (SELECT account_id FROM account_health WHERE band = ?{n})")),
+        _ => Err(Error::invalid(HEALTH_FIELD, "health can be filtered by 'eq' or 'ne' a band")),
+    }
 }
 
 pub fn list<T: serde::de::DeserializeOwned>(conn: &Connection, kind: EntityKind, q: &ListQuery) -> Result<Page<Record<T>>> {

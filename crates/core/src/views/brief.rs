@@ -335,6 +335,7 @@ impl App {
                 since: last_touch.unwrap_or(a.account.created_at),
                 cadence_days: cadence_of(a.account.data.cadence_days, a.account.data.tier, &settings),
                 overdue_tasks: a.overdue,
+                next_task_due: None, // only the stored band needs when health next changes
                 competitors: &a.account.data.competitors,
                 contracts: &a.contracts,
                 opportunities: &a.opps,

@@ -9,7 +9,8 @@
 //! - `App::meeting_brief` in [`brief`],
 //! - `App::whitespace` and `App::whitespace_suggestions` in [`whitespace`],
 //! - `App::gift_totals` and `App::gift_check` in [`gifts`],
-//! - `App::quota_summary` in [`quota`].
+//! - `App::quota_summary` in [`quota`],
+//! - `App::refresh_health` (the stored band the accounts list filters on) in [`health`].
 //!
 //! A *live* account is one not in Trash and not churned. Money is in minor units of the book's
 //! currency; amounts in other currencies are added as they are (no conversion).
@@ -17,6 +18,7 @@
 pub mod brief;
 mod brief_markdown;
 pub mod gifts;
+pub mod health;
 pub mod overview;
 pub mod quota;
 pub mod today;

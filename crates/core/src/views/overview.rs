@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::domain::{Account, Id, OppKind, Record};
 use crate::error::{Error, Result};
 use crate::settings::{Settings, StageOutcome};
+use crate::store::health::{health_inputs, HealthRow};
 use crate::store::views::{self as sv, ContractRow, OppRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -103,6 +104,9 @@ pub struct HealthInput<'a> {
     pub since: DateTime<Utc>,
     pub cadence_days: i64,
     pub overdue_tasks: u64,
+    /// The earliest due date, today or later, of the account's open tasks (it falls overdue
+    /// the day after).
+    pub next_task_due: Option<NaiveDate>,
     pub competitors: &'a [String],
     pub contracts: &'a [ContractRow],
     pub opportunities: &'a [OppRow],
@@ -154,6 +158,46 @@ pub fn health(input: &HealthInput<'_>, today: NaiveDate, now: DateTime<Utc>, set
     Health { score, label, reasons }
 }
 
+/// The first instant after `now` at which the passage of time alone changes [`health`]'s
+/// score for this input (`None`: it never does without a write): the last touch passing the
+/// cadence, the next open task falling overdue, a contract entering or leaving the renewal
+/// window, an open deal stalling. Dates turn at local midnight in `zone`. Lives beside the rule
+/// so the stored band (see [`crate::store::health`]) expires exactly when the rule would change.
+pub fn health_changes_at(input: &HealthInput<'_>, today: NaiveDate, now: DateTime<Utc>, zone: chrono_tz::Tz, settings: &Settings) -> Option<DateTime<Utc>> {
+    let day_start = |d: NaiveDate| super::day_bounds(zone, d).0;
+    let after = |days: i64| chrono::Duration::days(days.saturating_add(1).clamp(0, 1_000_000));
+    let mut next: Vec<DateTime<Utc>> = Vec::new();
+    // Cold from the instant more whole days than the cadence have passed.
+    next.push(input.since + after(input.cadence_days));
+    if let Some(due) = input.next_task_due {
+        next.extend(due.succ_opt().map(day_start));
+    }
+    for end in input.contracts.iter().filter_map(|c| c.end_date) {
+        let enters = end - chrono::Duration::days(settings.renewal_window_days.max(0));
+        let change = if enters > today { Some(enters) } else { end.succ_opt() };
+        next.extend(change.map(day_start));
+    }
+    for o in input.opportunities.iter().filter(|o| stage_outcome(settings, &o.stage) == StageOutcome::Open) {
+        if let Some(since) = o.stage_changed_at.or(o.created_at) {
+            next.push(since + after(settings.stalled_after_days));
+        }
+    }
+    next.into_iter().filter(|t| *t > now).min()
+}
+
+/// The health input of one account's row (the overview's and the stored band's).
+pub fn health_input<'a>(row: &'a HealthRow, today: NaiveDate, settings: &Settings) -> HealthInput<'a> {
+    HealthInput {
+        since: row.last_touch.or(row.created_at).unwrap_or_default(),
+        cadence_days: cadence_of(row.cadence_days, row.tier, settings),
+        overdue_tasks: row.open_task_dues.iter().filter(|d| **d < today).count() as u64,
+        next_task_due: row.open_task_dues.iter().filter(|d| **d >= today).min().copied(),
+        competitors: &row.competitors,
+        contracts: &row.contracts,
+        opportunities: &row.opportunities,
+    }
+}
+
 /// Competitors named on the account and on its open opportunities, each once (first spelling).
 fn competitors_present(account: &[String], open: &[&OppRow]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -203,36 +247,18 @@ impl App {
         let now = self.now();
         let today = local_date(now, self.clock().local_zone());
         let settings = self.settings();
-        let (touch, opps, contracts, overdue) = self.store().read(|conn| {
-            sv::snapshot(conn, |c| {
-                Ok((
-                    sv::last_touch(c, id)?,
-                    sv::account_opportunities(c, id, ACCOUNT_LIST_LIMIT)?,
-                    sv::account_contracts(c, id, today, ACCOUNT_LIST_LIMIT)?,
-                    sv::count_overdue_tasks(c, id, today)?,
-                ))
-            })
-        })?;
-        let last_touch = touch.and_then(DateTime::<Utc>::from_timestamp_millis);
-        let since = last_touch.unwrap_or(account.created_at);
-        let cadence_days = cadence_of(account.data.cadence_days, account.data.tier, &settings);
-        let input = HealthInput {
-            since,
-            cadence_days,
-            overdue_tasks: overdue,
-            competitors: &account.data.competitors,
-            contracts: &contracts,
-            opportunities: &opps,
-        };
+        let row = self.store().read(|conn| sv::snapshot(conn, |c| health_inputs(c, &[id], today)))?;
+        let row = row.into_iter().next().ok_or(Error::NotFound { what: "account" })?;
+        let input = health_input(&row, today, &settings);
         Ok(AccountOverview {
             account_id: id,
             name: account.data.name.clone(),
             health: health(&input, today, now, &settings),
-            last_touch,
-            days_since_touch: days_since(since, now),
-            cadence_days,
-            next_renewal: next_renewal(&contracts, today),
-            pipeline: pipeline_by_kind(&opps, &settings),
+            last_touch: row.last_touch,
+            days_since_touch: days_since(input.since, now),
+            cadence_days: input.cadence_days,
+            next_renewal: next_renewal(&row.contracts, today),
+            pipeline: pipeline_by_kind(&row.opportunities, &settings),
         })
     }
 
@@ -291,7 +317,7 @@ mod tests {
     }
 
     fn input<'a>(since_days: i64, opps: &'a [OppRow], contracts: &'a [ContractRow], competitors: &'a [String]) -> HealthInput<'a> {
-        HealthInput { since: now() - chrono::Duration::days(since_days), cadence_days: 14, overdue_tasks: 0, competitors, contracts, opportunities: opps }
+        HealthInput { since: now() - chrono::Duration::days(since_days), cadence_days: 14, overdue_tasks: 0, next_task_due: None, competitors, contracts, opportunities: opps }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod brief;
 mod demo_book;
+mod health_filter;
 mod money;
 mod overview;
 mod schema;

@@ -72,10 +72,23 @@ export class FakeBackend implements Backend {
   }
 
   list<K extends T.EntityKind>(kind: K, q: T.ListQuery) {
-    return this.run(() => page(this.db.tables[kind].values(), q));
+    return this.run(() => { const [rows, rest] = this.byHealth(kind, q); return page(rows, rest); });
   }
   count<K extends T.EntityKind>(kind: K, q: T.ListQuery) {
-    return this.run(() => filtered(this.db.tables[kind].values(), { ...q, sort: [] }).length);
+    return this.run(() => { const [rows, rest] = this.byHealth(kind, q); return filtered(rows, { ...rest, sort: [] }).length; });
+  }
+
+  /** Accounts' virtual `health` filter (core's stored band): the rows it keeps, and the rest of the query. */
+  private byHealth<K extends T.EntityKind>(kind: K, q: T.ListQuery): [Iterable<T.Rec<T.EntityMap[K]>>, T.ListQuery] {
+    const all = this.db.tables[kind].values();
+    const health = (q.filters ?? []).filter((f) => f.field === 'health');
+    if (kind !== 'account' || health.length === 0) return [all, q];
+    for (const f of health) {
+      if (!['good', 'attention', 'risk'].includes(String(f.value))) throw new AppError('invalid', 'health: a health filter is one of good, attention, risk', 'health');
+      if (f.op !== 'eq' && f.op !== 'ne') throw new AppError('invalid', "health: health can be filtered by 'eq' or 'ne' a band", 'health');
+    }
+    const keep = [...all].filter((r) => r.deleted || health.every((f) => (V.health(this.db, r.id).label === f.value) === (f.op === 'eq')));
+    return [keep, { ...q, filters: (q.filters ?? []).filter((f) => f.field !== 'health') }];
   }
   get<K extends T.EntityKind>(kind: K, id: T.Id) {
     return this.run(() => this.found(kind, id));
@@ -97,6 +110,7 @@ export class FakeBackend implements Backend {
       const full = { ...blank(kind), ...stripMeta(plain(data)) } as T.EntityMap[K];
       normalize(kind, full);
       validate(kind, full, this.db.settings);
+      if (kind === 'contact') this.noReportingLoop(id, full as T.Contact);
       if (kind === 'opportunity' && (old as unknown as T.Opportunity).stage !== (full as T.Opportunity).stage) {
         (full as T.Opportunity).stage_changed_at = this.db.now().toISOString();
       }
@@ -104,6 +118,14 @@ export class FakeBackend implements Backend {
       this.emit(kind, [id]);
       return rec;
     });
+  }
+  /** Core's rule: nobody reports to themselves or to someone who (indirectly) reports to them. */
+  private noReportingLoop(id: T.Id, c: T.Contact) {
+    let cur = c.reports_to;
+    for (let i = 0; cur && i < 1000; i++) {
+      if (cur === id) throw new AppError('invalid', 'reports_to: this would make a reporting loop', 'reports_to');
+      cur = this.db.tables.contact.get(cur)?.reports_to ?? null;
+    }
   }
   remove(kind: T.EntityKind, id: T.Id) {
     return this.run(() => {
