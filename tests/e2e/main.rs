@@ -6,6 +6,7 @@
 //! `bash scripts/e2e.sh`.
 
 mod harness;
+mod import;
 mod webdriver;
 
 use harness::{tid, Book};
