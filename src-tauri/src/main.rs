@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| focus_main(handle)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .on_window_event(remember_window_state)
         .manage(opened.book)
         .manage(commands::sync::SyncState::default())

@@ -7,6 +7,7 @@
 
 mod forms;
 mod harness;
+mod import;
 mod webdriver;
 
 use harness::{tid, Book};

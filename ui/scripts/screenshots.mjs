@@ -67,8 +67,25 @@ const screens = [
       await page.selectOption('[data-testid="opp-stage"]', 'Closed Lost'); await page.click('[data-testid="opp-save"]'); await page.waitForSelector('[data-testid="error-lost_reason"]'); } },
   { name: 'objection-form', hash: '/objections', after: async (page) => { await page.click('[data-testid^="objection-edit-"]'); await page.waitForSelector('[data-testid="objection-form"]'); } },
   { name: 'accounts-health', hash: '/accounts', after: async (page) => { await page.selectOption('[data-testid="accounts-health"]', 'risk'); await page.waitForTimeout(400); } },
+  // The import wizard with a Salesforce pair and an unknown sheet dropped on it, then its preview.
+  { name: 'import', hash: '/import', after: (page) => dropSamples(page) },
+  { name: 'import-preview', hash: '/import?preview', after: async (page) => { await dropSamples(page); await page.click('[data-testid="import-preview"]'); await page.waitForSelector('[data-testid="import-preview-panel"]'); } },
   { name: 'palette', hash: '/today', after: async (page) => { await page.keyboard.press('Control+k'); await page.waitForSelector('[data-testid="palette"]'); } },
 ];
+
+const SAMPLES = [
+  ['Account.csv', 'Id,Name,Type,Website,BillingCity\n001A000001AbcDe,Acme Robotics,Customer,acme-robotics.example,Austin\n001A000001AbcDf,"Borealis Freight, Inc.",Prospect,borealis.example,Oslo\n'],
+  ['Contact.csv', 'Id,AccountId,FirstName,LastName,Email,Birthdate\n003A1,001A000001AbcDe,Ana,Nowak,ana@acme-robotics.example,1980-04-02\n003A2,001A000001AbcDf,Lars,Berg,lars@borealis.example,31/31/1975\n'],
+  ['zoho-leads.csv', 'Firma;Kontakt;Mail;Seit\nAcme;Ana Nowak;ana@acme.example;2024-01-05\nBorealis;Lars Berg;lars@b.example;2023-11-30\n'],
+];
+async function dropSamples(page) {
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const [name, text] of files) dt.items.add(new File([text], name, { type: 'text/csv' }));
+    document.querySelector('[data-testid="import-drop"]').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, SAMPLES);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="import-file"]').length === 3);
+}
 
 async function firstId(page, hash, selector, prefix) {
   await page.evaluate((h) => { location.hash = h; }, hash);

@@ -1,6 +1,7 @@
 //! Tauri commands: each one call into core (or the shell's state) and an error conversion.
 //! [`specta_builder`] registers them and the events, and exports their TypeScript bindings.
 
+pub mod io;
 pub mod records;
 pub mod sync;
 pub mod views;
@@ -36,6 +37,8 @@ const HEADER: &str = "\
 //   and `events.reminderDue` (a DueReminder; the app also shows an OS notification).
 // - Sync: syncStatus, syncAccount, syncSignIn, syncSignUp, syncSignOut, syncNow, syncPending,
 //   syncConflicts, syncResolveConflict, trash; `events.syncStatusChanged` (\"sync-status\").
+// - Import/export: importRead/Preview/Commit/Undo/Batches/SaveMapping/Mappings/Ics/Vcard/Archive,
+//   exportList/Search/GiftLedger/Archive; `events.importProgress` ({ done, total }).
 // Needs `@tauri-apps/api` (v2) in ui/package.json.
 ";
 
@@ -77,9 +80,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             sync::sync_pending,
             sync::sync_conflicts,
             sync::sync_resolve_conflict,
-            sync::trash
+            sync::trash,
+            io::import_read, io::import_preview, io::import_commit, io::import_undo, io::import_batches, io::import_save_mapping, io::import_mappings, io::import_ics, io::import_vcard, io::import_archive, io::export_list, io::export_search, io::export_gift_ledger, io::export_archive
         ]))
-        .events(collect_events![DataChanged, ReminderFired, SyncStatusChanged])
+        .events(collect_events![DataChanged, ReminderFired, SyncStatusChanged, io::ImportProgress])
         // 64-bit integers cross as JSON numbers (money in cents and counts stay far below 2^53).
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (not separate input and output shapes).

@@ -11,6 +11,8 @@ import { listen as tauriListen } from '@tauri-apps/api/event';
 import type { Backend, Unlisten } from './backend';
 import type * as T from './types';
 import { AppError } from './errors';
+import { tauriIo } from './io/tauri';
+import type { IoBackend } from './io/types';
 
 export { AppError } from './errors';
 export type { Backend } from './backend';
@@ -70,6 +72,8 @@ async function unwrap<X>(call: Promise<Result>): Promise<X> {
 // only in that; outputs are core's full records.
 const asInput = <X>(x: unknown) => x as X;
 
+// Import and export (io/tauri.ts) are mixed in: `this` gets every IoBackend method.
+export interface TauriBackend extends IoBackend {}
 export class TauriBackend implements Backend {
   readonly name = 'tauri' as const;
   private readonly records: { [K in T.EntityKind]: RecordCommands };
@@ -81,6 +85,7 @@ export class TauriBackend implements Backend {
     private readonly listen: Listen,
   ) {
     this.records = recordCommands(c);
+    Object.assign(this, tauriIo(c, generatedEvents, unwrap as never));
   }
 
   /** A sync command: the generated one once bindings.ts has it, else by its agreed name. */

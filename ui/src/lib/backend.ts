@@ -1,10 +1,11 @@
 // What the UI needs from the app, shaped like core's API. api.ts provides it over Tauri;
 // lib/fake provides it in memory for Vitest and the browser screenshots.
 import type * as T from './types';
+import type { IoBackend } from './io/types';
 
 export type Unlisten = () => void;
 
-export interface Backend {
+export interface Backend extends IoBackend {
   readonly name: 'tauri' | 'fake';
 
   list<K extends T.EntityKind>(kind: K, q: T.ListQuery): Promise<T.Page<T.Rec<T.EntityMap[K]>>>;

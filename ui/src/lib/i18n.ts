@@ -4,14 +4,21 @@ import en from '../locales/en.json';
 import es from '../locales/es.json';
 import pl from '../locales/pl.json';
 import it from '../locales/it.json';
+// Import and export keep their strings apart (locales/io/) so they merge without collisions.
+import ioEn from '../locales/io/en.json';
+import ioEs from '../locales/io/es.json';
+import ioPl from '../locales/io/pl.json';
+import ioIt from '../locales/io/it.json';
 
 export type Lang = 'en' | 'es' | 'pl' | 'it';
 export const LANGS: Lang[] = ['en', 'es', 'pl', 'it'];
 export type Entry = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Messages = Record<string, Entry>;
 
-export const catalogs: Record<Lang, Messages> = { en, es, pl, it } as Record<Lang, Messages>;
-export type Key = keyof typeof en;
+export const catalogs: Record<Lang, Messages> = {
+  en: { ...en, ...ioEn }, es: { ...es, ...ioEs }, pl: { ...pl, ...ioPl }, it: { ...it, ...ioIt },
+} as Record<Lang, Messages>;
+export type Key = keyof typeof en | keyof typeof ioEn;
 export type Params = Record<string, string | number>;
 
 export function isLang(x: unknown): x is Lang {

@@ -1,7 +1,7 @@
 // Hash routes: "#/accounts/<id>/timeline" -> { name: 'account', params: { id, tab } }.
 export type RouteName =
   | 'today' | 'accounts' | 'account' | 'meeting' | 'pipeline' | 'renewals' | 'whitespace'
-  | 'objections' | 'gifts' | 'search' | 'trash' | 'sync' | 'settings' | 'not_found';
+  | 'objections' | 'gifts' | 'search' | 'trash' | 'sync' | 'settings' | 'import' | 'not_found';
 
 export interface Route {
   name: RouteName;
@@ -11,7 +11,7 @@ export interface Route {
 }
 
 const TABS = ['overview', 'people', 'timeline', 'opportunities', 'products', 'contracts', 'gifts', 'tasks'];
-const SIMPLE: RouteName[] = ['today', 'accounts', 'pipeline', 'renewals', 'whitespace', 'objections', 'gifts', 'search', 'trash', 'sync', 'settings'];
+const SIMPLE: RouteName[] = ['today', 'accounts', 'pipeline', 'renewals', 'whitespace', 'objections', 'gifts', 'search', 'trash', 'sync', 'settings', 'import'];
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '') || '/today';

@@ -24,6 +24,7 @@ const FORMAT: &str = "rapport-archive";
 const VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Manifest {
     pub format: String,
     pub version: u32,

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 /// How far a commit has got (the wizard's progress bar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
     pub done: usize,
     pub total: usize,
@@ -23,6 +24,7 @@ pub struct Progress {
 
 /// What a commit did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub batch: Option<Id>,
     pub created: usize,
@@ -34,6 +36,7 @@ pub struct ImportReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileError {
     pub file: String,
     #[serde(flatten)]
@@ -42,6 +45,7 @@ pub struct FileError {
 
 /// A past import, as the history list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BatchInfo {
     pub id: Id,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -51,6 +55,7 @@ pub struct BatchInfo {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UndoReport {
     /// Records the import created, now in Trash.
     pub trashed: usize,

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 const MAX_BYTES: usize = 50 << 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IcsReport {
     /// The import batch, to undo it (`None` when nothing changed).
     pub batch: Option<Id>,

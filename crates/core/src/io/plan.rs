@@ -18,6 +18,7 @@ use std::collections::HashMap;
 /// What to do with a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Action {
     Create,
     Update,
@@ -29,6 +30,7 @@ pub enum Action {
 /// Why a row matches a record in the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum MatchReason {
     /// Imported before from the same source record.
     SourceId,
@@ -38,6 +40,7 @@ pub enum MatchReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Match {
     pub id: Id,
     pub reason: MatchReason,
@@ -47,6 +50,7 @@ pub struct Match {
 
 /// Links to other records, resolved when the row is written.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Links {
     pub account_ref: Option<String>,
     pub account_name: Option<String>,
@@ -55,6 +59,7 @@ pub struct Links {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlannedRow {
     pub line: usize,
     /// What the user sees for the row (`Ana Nowak <ana@acme.com>`).
@@ -72,6 +77,7 @@ pub struct PlannedRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FilePreview {
     pub file: String,
     pub mapping: Mapping,
@@ -83,6 +89,7 @@ pub struct FilePreview {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Counts {
     pub create: usize,
     pub update: usize,
@@ -93,6 +100,7 @@ pub struct Counts {
 
 /// The whole preview; the wizard may change any row's `action` and pass it to commit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Preview {
     pub files: Vec<FilePreview>,
 }

@@ -83,12 +83,12 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Table> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = line_of(&text, e.position());
                 table.errors.push(RowError::new(line, None, format!("cannot be read: {e}")));
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = line_of(&text, rec.position());
         last_start = rec.position().map(|p| p.byte() as usize);
         if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -107,6 +107,14 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Table> {
     }
     check_truncated(&text, last_start, &mut table);
     Ok(table)
+}
+
+/// The line a record starts on. With CRLF line ends (Salesforce and Excel exports) the csv
+/// reader takes a record's position on the `\n` that ends the line before, one line early.
+fn line_of(text: &str, pos: Option<&::csv::Position>) -> usize {
+    let Some(p) = pos else { return 0 };
+    let on_lf = text.as_bytes().get(p.byte() as usize) == Some(&b'\n');
+    p.line() as usize + usize::from(on_lf)
 }
 
 /// A file cut off inside a quoted value: its quotes do not pair up, and the last row (which

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// The tool a file was exported from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum System {
     Salesforce,
     Hubspot,
@@ -32,6 +33,7 @@ impl System {
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Target {
     Ignore,
     /// The record's id in the source system (kept so re-imports and relations resolve).
@@ -73,6 +75,7 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ColumnMap {
     pub column: String,
     pub target: Target,
@@ -81,6 +84,7 @@ pub struct ColumnMap {
 /// How one file becomes records. Recognised exports get one without questions; the wizard
 /// shows it, lets the user change any column, and may save it under a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Mapping {
     pub system: System,
     /// Account, Contact or Opportunity.

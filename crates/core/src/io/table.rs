@@ -13,6 +13,7 @@ pub const MAX_ROWS: usize = 2_000_000;
 
 /// A problem with one row (or the whole file, `line` 0). Good rows still import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RowError {
     /// 1-based line in the file (for .xlsx: the sheet row); 0 for the file as a whole.
     pub line: usize,
@@ -29,6 +30,7 @@ impl RowError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Row {
     pub line: usize,
     pub cells: Vec<String>,
@@ -36,6 +38,7 @@ pub struct Row {
 
 /// What a file held, as text cells.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Table {
     /// The file's name as the user picked it (shown in previews and batch history).
     pub name: String,

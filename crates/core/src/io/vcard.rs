@@ -17,6 +17,7 @@ use std::collections::HashMap;
 const MAX_BYTES: usize = 50 << 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VcardReport {
     /// The import batch, to undo it (`None` when nothing changed).
     pub batch: Option<Id>,

@@ -8,6 +8,8 @@ import { filtered, page } from './query';
 import { normalize, validate, validateSettings } from './validate';
 import * as V from './views';
 import { seed, type SeedOptions } from './seed';
+import { fakeIo } from './io';
+import type { IoBackend } from '../io/types';
 
 export interface FakeOptions extends SeedOptions {
   now?: () => Date;
@@ -21,6 +23,8 @@ const clone = <X>(x: X): X => structuredClone(x);
 /** What crosses the bridge is JSON: inputs arrive as plain data, never as the screen's live state. */
 const plain = <X>(x: X): X => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
 
+// Import and export (./io.ts) are mixed in: `this` gets every IoBackend method.
+export interface FakeBackend extends IoBackend {}
 export class FakeBackend implements Backend {
   readonly name = 'fake' as const;
   readonly db: Db;
@@ -40,6 +44,7 @@ export class FakeBackend implements Backend {
       this.account = 'sam@example.com';
       this.seedConflicts();
     }
+    Object.assign(this, fakeIo({ db: this.db, emit: (k, ids) => this.emit(k, ids), wait: () => this.run(() => undefined), search: (q, k, n) => V.search(this.db, q, k, n) }));
   }
 
   private async run<X>(f: () => X): Promise<X> {

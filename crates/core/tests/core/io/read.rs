@@ -16,6 +16,15 @@ fn semicolon_csv_with_bom_and_quoted_line_breaks_reads_cell_by_cell() {
 }
 
 #[test]
+fn crlf_exports_give_each_row_the_line_it_is_on() {
+    let text = "Id,LastName,Birthdate\r\n003A1,Nowak,1980-04-02\r\n003A2,Berg,\"31/31\r\n1975\"\r\n003A3,Quist,\r\n";
+    let t = read_csv("Contact.csv", text.as_bytes()).unwrap();
+    assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
+    let lf = read_csv("Contact.csv", text.replace("\r\n", "\n").as_bytes()).unwrap();
+    assert_eq!(lf.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
+}
+
+#[test]
 fn tab_pipe_and_comma_files_are_told_apart() {
     for (d, name) in [('\t', "tab"), ('|', "pipe"), (',', "comma")] {
         let text = format!("First Name{d}Last Name{d}Email\nAna{d}Nowak{d}ana@acme.com\n");
