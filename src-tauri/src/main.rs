@@ -13,6 +13,10 @@ mod ipc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before any thread starts (the environment is read by WebKit's processes).
+    #[cfg(target_os = "linux")]
+    software_rendering();
+
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,rapport=debug".into()),
@@ -91,6 +95,20 @@ fn refresh_health_in_background(app: rapport_core::App) {
     });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "could not start the health refresh");
+    }
+}
+
+/// WebKitGTK draws through its DMA-BUF renderer by default, which loads a GL stack into the web
+/// process; with no GPU (a VM, Xvfb) that stack is Mesa's software rasteriser. Rapport's pages
+/// are text, lists and a small chart: they need no GPU compositing. Measured under Xvfb, the web
+/// process takes about 114 MiB of PSS instead of 210 without it, and the window renders the same.
+/// The same switch is the usual cure for blank Tauri windows on some GPU drivers. A value the
+/// user set (`WEBKIT_DISABLE_DMABUF_RENDERER=0`) is kept.
+#[cfg(target_os = "linux")]
+fn software_rendering() {
+    const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "1");
     }
 }
 
