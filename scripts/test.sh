@@ -22,11 +22,12 @@ step() {
   local name=$1
   shift
   echo
+  local t0=$SECONDS
   echo "==> $name"
   if "$@"; then
-    echo "==> $name: ok"
+    echo "==> $name: ok ($((SECONDS - t0)) s)"
   else
-    echo "==> $name: FAILED"
+    echo "==> $name: FAILED ($((SECONDS - t0)) s)"
     failed+=("$name")
   fi
 }

@@ -82,13 +82,60 @@ impl Book {
         }
     }
 
-    /// Saves a PNG of the window to target/screenshots/<name>.png.
+    /// Saves a PNG of the window, as the X display shows it, to target/screenshots/<name>.png.
+    ///
+    /// Not WebDriver's screenshot: WebKitWebDriver takes it through WebKit's own snapshot, which
+    /// hangs (the request times out) while the app draws without the DMA-BUF renderer, as it
+    /// does by default on Linux (src-tauri/src/main.rs). The display's pixels are what the AE
+    /// sees anyway.
     pub fn screenshot(&self, s: &Session<'_>, name: &str) {
         let dir = std::env::var_os("RAPPORT_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/screenshots"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), s.screenshot().unwrap()).unwrap();
+        // Two animation frames: what the DOM holds now has been painted.
+        s.execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .unwrap();
+        let png = x11_window_png().unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 }
+
+/// The app's window ("Rapport", or "Rapport (N)" with N reminders due) on the X display, as PNG
+/// bytes (xwininfo finds it, ImageMagick's `import` grabs it).
+fn x11_window_png() -> Result<Vec<u8>, String> {
+    let tree = std::process::Command::new("xwininfo").args(["-root", "-tree"]).output().map_err(|e| format!("xwininfo: {e}"))?;
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    // Lines look like `0x1a00003 "Rapport": ("rapport" "Rapport")  1100x720+0+0  +0+0`; the
+    // largest such window is the top-level one.
+    let window = tree
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let (id, rest) = line.split_once(' ')?;
+            let title = rest.strip_prefix('"')?.split('"').next()?;
+            let ours = title == "Rapport" || (title.starts_with("Rapport (") && title.ends_with(')'));
+            let size = rest.split_whitespace().find_map(|w| {
+                let (wh, _) = w.split_once('+')?;
+                let (w, h) = wh.split_once('x')?;
+                Some(w.parse::<u64>().ok()? * h.parse::<u64>().ok()?)
+            })?;
+            ours.then(|| (size, id.to_string()))
+        })
+        .max()
+        .map(|(_, id)| id)
+        .ok_or_else(|| format!("no window titled Rapport on the display:\n{tree}"))?;
+    let out = std::process::Command::new("import")
+        .args(["-window", &window, "png:-"])
+        .output()
+        .map_err(|e| format!("import (ImageMagick): {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err(format!("import -window {window}: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(out.stdout)
+}
+
 
 /// Waits until the router shows `screen` and its title has rendered.
 pub fn wait_for_screen(s: &Session<'_>, screen: &str) {

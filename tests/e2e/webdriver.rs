@@ -1,13 +1,12 @@
 //! A small W3C WebDriver client over tauri-driver (which drives Debian's WebKitWebDriver), just
 //! what the end-to-end suite and the app benchmark need: sessions on the real binary, finding
-//! elements by `data-testid`, clicking, typing, running scripts and screenshots.
+//! elements by `data-testid`, clicking, typing, running scripts.
 //!
-//! Shared with crates/bench through `#[path]`, so it depends only on reqwest, serde_json and
-//! base64.
+//! Shared with crates/bench through `#[path]`, so it depends only on reqwest and serde_json.
 
-use base64::Engine;
 use serde_json::{json, Value};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,7 +22,9 @@ pub fn free_port() -> Result<u16> {
     l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-/// A running tauri-driver. Stopped (with its sessions' apps) on drop.
+/// A running tauri-driver, in a process group of its own with the WebKitWebDriver and the apps
+/// it starts. The whole group is killed on drop, so an app left open by a failed test (a hung
+/// WebDriver request, say) cannot stay behind and make the next launch only focus it.
 pub struct Driver {
     child: Child,
     url: String,
@@ -37,7 +38,8 @@ impl Driver {
         let native = free_port()?;
         let bin = tauri_driver_path();
         let mut cmd = Command::new(&bin);
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        cmd.process_group(0)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
@@ -71,6 +73,11 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // A negative pid names the process group (tauri-driver's pid is its group's id).
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -228,14 +235,6 @@ impl Session<'_> {
 
     pub fn set_window_size(&self, width: i64, height: i64) -> Result<()> {
         self.call("POST", "/window/rect", Some(json!({"width": width, "height": height}))).map(|_| ())
-    }
-
-    /// A PNG of the window.
-    pub fn screenshot(&self) -> Result<Vec<u8>> {
-        let v = self.call("GET", "/screenshot", None)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap_or_default())
-            .map_err(|e| format!("screenshot: {e}"))
     }
 
     /// Sets the hash route (`/accounts/<id>`), as the UI's router reads it.

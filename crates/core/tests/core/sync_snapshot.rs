@@ -16,7 +16,9 @@ use uuid::Uuid;
 /// The server's materialised state of a space, as its snapshot serves it: per record, each
 /// field's highest `(hlc, device)` write, every text update merged, the highest causal length.
 fn server_state(ops: &[Op]) -> Vec<SnapshotRow> {
-    let mut rows: BTreeMap<(String, Uuid), (SnapshotRow, BTreeMap<String, Vec<Vec<u8>>>)> = BTreeMap::new();
+    /// A record's row so far, and each text field's updates still to merge.
+    type Pending = (SnapshotRow, BTreeMap<String, Vec<Vec<u8>>>);
+    let mut rows: BTreeMap<(String, Uuid), Pending> = BTreeMap::new();
     for op in ops {
         let (row, texts) = rows.entry((op.table.clone(), op.row)).or_insert_with(|| {
             (SnapshotRow { table: op.table.clone(), row: op.row, fields: BTreeMap::new(), text: BTreeMap::new(), cl: 0 }, BTreeMap::new())

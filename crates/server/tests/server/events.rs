@@ -61,11 +61,8 @@ impl Events {
     }
 
     async fn assert_ends(&mut self, wait: Duration) {
-        loop {
-            match self.next(wait).await {
-                Next::Ended => return,
-                Next::Poke(p) => panic!("a poke for {} where the stream should have ended", p.space),
-            }
+        if let Next::Poke(p) = self.next(wait).await {
+            panic!("a poke for {} where the stream should have ended", p.space);
         }
     }
 }

@@ -153,7 +153,7 @@ pub(super) async fn pull(pool: &PgPool, space: Uuid, cursor: VersionVector, limi
     let mut next = cursor;
     // Devices with ops after the cursor, in device order, with (seen, top].
     let behind: Vec<(Uuid, i64, i64)> =
-        tops.0.iter().filter_map(|(d, top)| (next.get(d) < *top).then(|| (*d, next.get(d) as i64, *top as i64))).collect();
+        tops.0.iter().filter(|(d, top)| next.get(d) < **top).map(|(d, top)| (*d, next.get(d) as i64, *top as i64)).collect();
     let mut ops = Vec::new();
     let mut from = 0;
     // A device has at most `top - seen` ops here (its seqs are gap-free across all spaces), so
