@@ -6,9 +6,8 @@ use rapport_core::demo::{self, DemoSize};
 use rapport_core::security::{self, Unlock};
 use rapport_core::{App, Key, SystemClock, WireError};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// The file name of the book inside the OS data directory.
 const BOOK_FILE: &str = "book.db";
@@ -28,7 +27,33 @@ pub struct Book {
     recovery_key: Mutex<Option<String>>,
     /// When the shell started opening the book, for the `ui ready` line.
     started: Instant,
-    ui_ready: AtomicBool,
+    ui_ready: UiReady,
+}
+
+/// Whether the UI has shown its first screen's data; background work that can wait (bringing
+/// health bands up to date) waits for it, so it does not compete with the first screen for the
+/// book and the CPU.
+#[derive(Clone, Default)]
+pub struct UiReady(Arc<(Mutex<bool>, Condvar)>);
+
+impl UiReady {
+    /// Marks the UI ready; true the first time.
+    fn set(&self) -> bool {
+        let (ready, changed) = &*self.0;
+        let Ok(mut r) = ready.lock() else { return false };
+        let first = !*r;
+        *r = true;
+        changed.notify_all();
+        first
+    }
+
+    /// Waits until the UI is ready, or `at_most` has passed (a window that never reports).
+    pub fn wait(&self, at_most: Duration) {
+        let (ready, changed) = &*self.0;
+        if let Ok(r) = ready.lock() {
+            let _ = changed.wait_timeout_while(r, at_most, |r| !*r);
+        }
+    }
 }
 
 impl Book {
@@ -47,13 +72,18 @@ impl Book {
 
     /// Logs `ui ready` the first time the UI says Today has rendered its data.
     pub fn ui_ready(&self) {
-        if !self.ui_ready.swap(true, Ordering::SeqCst) {
+        if self.ui_ready.set() {
             tracing::info!(after_ms = self.started.elapsed().as_millis() as u64, "ui ready");
         }
     }
 
     fn new(opened: Result<App, WireError>, recovery_key: Option<String>) -> Book {
-        Book { opened, recovery_key: Mutex::new(recovery_key), started: Instant::now(), ui_ready: AtomicBool::new(false) }
+        Book { opened, recovery_key: Mutex::new(recovery_key), started: Instant::now(), ui_ready: UiReady::default() }
+    }
+
+    /// What tells background work that the UI has shown its first screen.
+    pub fn ui_ready_signal(&self) -> UiReady {
+        self.ui_ready.clone()
     }
 }
 

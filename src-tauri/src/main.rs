@@ -47,7 +47,7 @@ fn main() -> ExitCode {
     match opened.book.opened() {
         Ok(app) => {
             tracing::info!(book = %app.store().path().display(), "book open");
-            refresh_health_in_background(app.clone());
+            refresh_health_in_background(app.clone(), opened.book.ui_ready_signal());
         }
         Err(e) => tracing::error!(code = %e.code, "cannot open the book: {}", e.message),
     }
@@ -84,9 +84,12 @@ fn main() -> ExitCode {
 
 /// Brings every account's stored health band up to date off the UI's path, so the first
 /// "filter by health" on a large book does not wait for it (core also refreshes before each
-/// such filter, so this only saves time).
-fn refresh_health_in_background(app: rapport_core::App) {
+/// such filter, so this only saves time). It starts once the first screen has shown its data
+/// (or after 10 s): on a book of 100,000 accounts it rewrites thousands of bands, seconds of
+/// work that would otherwise compete with the first screen for the book and the CPU.
+fn refresh_health_in_background(app: rapport_core::App, ui_ready: book::UiReady) {
     let spawned = std::thread::Builder::new().name("health".into()).spawn(move || {
+        ui_ready.wait(std::time::Duration::from_secs(10));
         let started = std::time::Instant::now();
         match app.refresh_health() {
             Ok(n) => tracing::info!(accounts = n, ms = started.elapsed().as_millis() as u64, "health bands up to date"),
