@@ -504,7 +504,7 @@ impl<'a> WriteTx<'a> {
             return Ok(*d);
         }
         let id: Option<String> = self.tx.query_row("SELECT id FROM devices WHERE idx = ?1", [idx], |r| r.get(0)).optional()?;
-        let d = id.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or(Uuid::nil());
+        let d = id.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or_default();
         self.devices.insert(idx, d);
         Ok(d)
     }
