@@ -8,11 +8,14 @@ mod args;
 mod book;
 mod commands;
 mod events;
+mod first_screen;
 mod ipc;
+mod startup;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    startup::mark_main();
     // Before any thread starts (the environment is read by WebKit's processes).
     #[cfg(target_os = "linux")]
     software_rendering();
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    tracing::debug!(since_start_ms = startup::ms(), "main");
 
     let args = match args::Args::parse(std::env::args().skip(1)) {
         Ok(args::Parsed::Run(args)) => args,
@@ -44,13 +48,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match opened.book.opened() {
+    let first_today = match opened.book.opened() {
         Ok(app) => {
-            tracing::info!(book = %app.store().path().display(), "book open");
+            tracing::info!(book = %app.store().path().display(), since_start_ms = startup::ms(), "book open");
             refresh_health_in_background(app.clone(), opened.book.ui_ready_signal());
+            first_screen::FirstToday::read_ahead(app.clone())
         }
-        Err(e) => tracing::error!(code = %e.code, "cannot open the book: {}", e.message),
-    }
+        Err(e) => {
+            tracing::error!(code = %e.code, "cannot open the book: {}", e.message);
+            first_screen::FirstToday::default()
+        }
+    };
 
     let specta = commands::specta_builder();
     let app = match tauri::Builder::default()
@@ -61,9 +69,12 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(remember_window_state)
         .manage(opened.book)
+        .manage(first_today)
         .manage(commands::sync::SyncState::default())
         .invoke_handler(specta.invoke_handler())
+        .on_page_load(|_, payload| tracing::debug!(since_start_ms = startup::ms(), event = ?payload.event(), "page load"))
         .setup(move |app| {
+            tracing::debug!(since_start_ms = startup::ms(), "window setup");
             specta.mount_events(app);
             events::start(app.handle());
             Ok(())

@@ -160,8 +160,16 @@ impl Session<'_> {
     pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(e) = self.find_all(css)?.into_iter().next() {
-                return Ok(e);
+            match self.find_all(css) {
+                Ok(found) => {
+                    if let Some(e) = found.into_iter().next() {
+                        return Ok(e);
+                    }
+                }
+                // WebKitWebDriver answers "stale element reference" when the page replaces a
+                // node while the query runs (a list re-rendering after a save): not there yet.
+                Err(e) if e.contains("stale element") => {}
+                Err(e) => return Err(e),
             }
             if Instant::now() > deadline {
                 return Err(format!("no element `{css}` after {timeout:?}"));

@@ -6,6 +6,7 @@ import { setLang } from '../src/lib/locale.svelte';
 import { app, useSettings } from '../src/lib/app.svelte';
 import GiftForm from '../src/lib/gifts/GiftForm.svelte';
 import Settings from '../src/views/Settings.svelte';
+import Today from '../src/views/Today.svelte';
 import type { Contact, Rec } from '../src/lib/types';
 
 const now = () => new Date('2026-11-23T08:00:00Z');
@@ -92,5 +93,23 @@ describe('settings', () => {
     q('[data-testid="settings-save"]')?.click();
     await until(() => !!document.querySelector('.field-error'));
     expect(document.querySelector(".field-error")?.textContent).toBe("Check Contact cadence, tier A: it is missing or not valid.");
+  });
+});
+
+describe('Today', () => {
+  it('shows the ten most pressing tasks and the rest on request', async () => {
+    for (let i = 0; i < 13; i++) {
+      await fake.create('task', { title: `Call back ${i}`, due_date: '2026-11-2' + (i % 3) });
+    }
+    component = mount(Today, { target: document.body });
+    const rows = () => document.querySelectorAll('[aria-labelledby=h-tasks] li').length;
+    await until(() => rows() > 0);
+    expect(rows()).toBe(10);
+    const more = q<HTMLButtonElement>('[data-testid=today-more-tasks]');
+    expect(more?.textContent).toBe('Show 3 more tasks');
+    more?.click();
+    flushSync();
+    expect(rows()).toBe(13);
+    expect(q('[data-testid=today-more-tasks]')).toBeNull();
   });
 });

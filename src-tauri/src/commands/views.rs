@@ -1,6 +1,7 @@
 //! Screens' views, composite actions, reminders, settings and the book: each one call into core.
 
 use crate::book::Book;
+use crate::first_screen::FirstToday;
 use crate::ipc::IpcError;
 use rapport_core::app::BookSummary;
 use rapport_core::domain::{EntityKind, Gift, Id, Record, Reminder};
@@ -37,8 +38,12 @@ pub async fn ui_ready(book: State<'_, Book>) -> Result<(), IpcError> {
 /// Today: meetings, due tasks, due reminders, renewals in their window, accounts going cold.
 #[tauri::command]
 #[specta::specta]
-pub async fn today(book: State<'_, Book>) -> Result<Today, IpcError> {
-    Ok(book.app()?.today()?)
+pub async fn today(book: State<'_, Book>, first: State<'_, FirstToday>) -> Result<Today, IpcError> {
+    let app = book.app()?;
+    if let Some(today) = first.take() {
+        return Ok(today);
+    }
+    Ok(app.today()?)
 }
 
 /// An account's header and health (with reasons), pipeline, renewal and last touch.

@@ -71,9 +71,12 @@ export async function boot(): Promise<void> {
   const [settings, sync] = await Promise.all([b.settings(), b.syncStatus().catch(() => ({ state: 'local_only' }) as SyncStatus)]);
   useSettings(settings);
   app.sync = sync;
-  await b.onSyncStatus((s) => { app.sync = s; });
-  await b.onChanged(() => { app.version += 1; });
-  await b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; });
+  // The three subscriptions are independent: one round trip to the app instead of three.
+  await Promise.all([
+    b.onSyncStatus((s) => { app.sync = s; }),
+    b.onChanged(() => { app.version += 1; }),
+    b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; }),
+  ]);
 }
 
 export function errorOf(e: unknown): AppError {
