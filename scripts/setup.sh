@@ -18,6 +18,10 @@ packages=(
   # The UI's screenshots and accessibility runs
   chromium
 )
+# Python 3 reads the compiler's JSON in the lint step (scripts/test.sh); any python3 will do.
+if ! command -v python3 >/dev/null 2>&1; then
+  packages+=(python3)
+fi
 # Node 20+ and npm build and test the UI; a machine with Node from elsewhere keeps it.
 if ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)

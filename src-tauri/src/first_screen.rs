@@ -7,7 +7,8 @@
 
 use rapport_core::views::Today;
 use rapport_core::{App, Event};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
@@ -21,54 +22,38 @@ struct Ahead {
     events: broadcast::Receiver<Event>,
 }
 
-/// Tauri state: the read-ahead Today, until the first `today` call takes it.
+/// Tauri state: the thread reading Today ahead, until the first `today` call takes its result.
 #[derive(Default)]
-pub struct FirstToday(Arc<Mutex<Option<Ahead>>>);
+pub struct FirstToday(Mutex<Option<JoinHandle<Option<Ahead>>>>);
 
 impl FirstToday {
     /// Starts reading Today on a thread of its own.
     pub fn read_ahead(app: App) -> FirstToday {
-        let slot = Arc::new(Mutex::new(None));
-        let ready = Arc::new((Mutex::new(false), std::sync::Condvar::new()));
-        let (s, r) = (slot.clone(), ready.clone());
+        // Subscribed before the read, so a change made while it runs is seen too.
+        let events = app.subscribe();
         let spawned = std::thread::Builder::new().name("first-screen".into()).spawn(move || {
-            // The slot stays locked while Today is read, so a `today` call that comes early waits
-            // for this read instead of doing a second cold one beside it.
-            let Ok(mut slot) = s.lock() else { return };
-            {
-                let (started, cv) = &*r;
-                if let Ok(mut started) = started.lock() {
-                    *started = true;
-                    cv.notify_all();
-                }
-            }
-            let events = app.subscribe();
             let t = Instant::now();
             match app.today() {
                 Ok(today) => {
                     tracing::debug!(ms = t.elapsed().as_millis() as u64, since_start_ms = crate::startup::ms(), "Today read ahead");
-                    *slot = Some(Ahead { today, at: Instant::now(), events });
+                    Some(Ahead { today, at: Instant::now(), events })
                 }
-                Err(e) => tracing::debug!(error = %e, "could not read Today ahead"),
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not read Today ahead");
+                    None
+                }
             }
         });
-        match spawned {
-            Ok(_) => {
-                // Returns once the thread holds the slot (a moment), so no call can come first.
-                let (started, cv) = &*ready;
-                if let Ok(started) = started.lock() {
-                    let _ = cv.wait_timeout_while(started, Duration::from_secs(1), |s| !*s);
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not start reading Today ahead"),
-        }
-        FirstToday(slot)
+        let thread = spawned.map_err(|e| tracing::warn!(error = %e, "could not start reading Today ahead")).ok();
+        FirstToday(Mutex::new(thread))
     }
 
     /// The read-ahead Today, once, if the book has not changed since it was read and it is
-    /// fresh; `None` otherwise (the caller reads Today itself).
+    /// fresh; `None` otherwise (the caller reads Today itself). A call that comes while the
+    /// read runs waits for it instead of doing a second cold read beside it.
     pub fn take(&self) -> Option<Today> {
-        let ahead = self.0.lock().ok()?.take()?;
+        let thread = self.0.lock().ok()?.take()?;
+        let ahead = thread.join().ok()??;
         let mut events = ahead.events;
         let unchanged = matches!(events.try_recv(), Err(TryRecvError::Empty));
         (unchanged && ahead.at.elapsed() < FRESH_FOR).then_some(ahead.today)
@@ -78,6 +63,7 @@ impl FirstToday {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
     use rapport_core::domain::{Account, Task};
     use rapport_core::{FakeClock, Key};
 
@@ -105,8 +91,7 @@ mod tests {
     fn a_change_after_the_read_ahead_makes_the_first_call_read_again() {
         let (_dir, app) = book();
         let first = FirstToday::read_ahead(app.clone());
-        // Waits for the read to finish (the slot is locked while it runs).
-        drop(first.0.lock().unwrap());
+        // Whether the read has run yet or not, the change is seen: it subscribed first.
         app.tasks().create(Task { title: "Book the review".into(), due_date: Some("2026-11-21".parse().unwrap()), ..Default::default() }).unwrap();
         assert!(first.take().is_none(), "the book changed since Today was read ahead");
         assert_eq!(app.today().unwrap().tasks.total, 2);
