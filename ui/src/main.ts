@@ -7,7 +7,7 @@ import { router } from './lib/router.svelte';
 
 async function start() {
   await selectBackend();
-  await boot();
+  await boot(router.route.name);
   mount(App, { target: document.getElementById('app') as HTMLElement });
   app.ready = true;
   // Today reports itself once its data is on screen; any other first screen counts at once.

@@ -3,7 +3,7 @@ import { untrack } from 'svelte';
 import { api } from './api';
 import { AppError } from './errors';
 import { defaultSettings } from './defaults';
-import type { Settings, SyncStatus } from './types';
+import type { Settings, SyncStatus, Today } from './types';
 import { isLang, translate } from './i18n';
 import { setLang } from './locale.svelte';
 
@@ -63,20 +63,35 @@ export async function withProgress<X>(p: Promise<X>): Promise<X> {
   }
 }
 
-export async function boot(): Promise<void> {
+export async function boot(firstScreen?: string): Promise<void> {
   const saved = store?.getItem('rapport.theme');
   applyTheme(saved === 'light' || saved === 'dark' ? saved : 'system');
   app.sidebarCollapsed = store?.getItem('rapport.sidebar') === 'collapsed';
   const b = api();
-  const [settings, sync] = await Promise.all([b.settings(), b.syncStatus().catch(() => ({ state: 'local_only' }) as SyncStatus)]);
-  useSettings(settings);
-  app.sync = sync;
-  // The three subscriptions are independent: one round trip to the app instead of three.
-  await Promise.all([
+  // Settings, the sync state and the three subscriptions are independent: one round trip.
+  const [settings, sync] = await Promise.all([
+    b.settings(),
+    b.syncStatus().catch(() => ({ state: 'local_only' }) as SyncStatus),
     b.onSyncStatus((s) => { app.sync = s; }),
     b.onChanged(() => { app.version += 1; }),
     b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; }),
   ]);
+  useSettings(settings);
+  app.sync = sync;
+  // Today is asked for now, while the page draws its frame; asked after the subscriptions, so a
+  // change after this read still reaches the screen as an event.
+  if (firstScreen === 'today') {
+    earlyToday = b.today();
+    earlyToday.catch(() => {});
+  }
+}
+
+let earlyToday: Promise<Today> | undefined;
+/** Today as boot asked for it, once (the Today screen's first load); later loads ask again. */
+export function takeEarlyToday(): Promise<Today> | undefined {
+  const p = earlyToday;
+  earlyToday = undefined;
+  return p;
 }
 
 export function errorOf(e: unknown): AppError {
@@ -84,9 +99,15 @@ export function errorOf(e: unknown): AppError {
 }
 
 let interactive = false;
+let resolveInteractive: () => void = () => {};
+/** Settles once the first screen has rendered its data (work that can wait waits for it). */
+export const whenInteractive = new Promise<void>((resolve) => { resolveInteractive = resolve; });
 /** Once, when the first screen has rendered its data: tells the app (the bench times this). */
 export function markInteractive(): void {
   if (interactive) return;
   interactive = true;
-  requestAnimationFrame(() => { api().uiReady().catch(() => {}); });
+  requestAnimationFrame(() => {
+    api().uiReady().catch(() => {});
+    resolveInteractive();
+  });
 }
