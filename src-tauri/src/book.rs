@@ -73,7 +73,7 @@ impl Book {
     /// Logs `ui ready` the first time the UI says Today has rendered its data.
     pub fn ui_ready(&self) {
         if self.ui_ready.set() {
-            tracing::info!(after_ms = self.started.elapsed().as_millis() as u64, since_start_ms = crate::startup::ms(), "ui ready");
+            tracing::info!(after_ms = self.started.elapsed().as_millis() as u64, since_start_ms = crate::startup::ms(), sqlite_mib = rapport_core::store::sqlite_memory_mib(), "ui ready");
         }
     }
 

@@ -123,12 +123,24 @@ fn app_processes(bin: &Path) -> Vec<u32> {
 
 /// The sum of `Pss` over these processes, in MiB.
 fn pss_mb(pids: &[u32]) -> f64 {
-    let kb: u64 = pids
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|s| s.lines().find_map(|l| l.strip_prefix("Pss:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
-        .sum();
-    kb as f64 / 1024.0
+    pss_by_process(pids).iter().map(|(_, mb)| mb).sum()
+}
+
+/// Each process's `Pss` in MiB, named by its command (`rapport`, `WebKitWebProces`, ...).
+fn pss_by_process(pids: &[u32]) -> Vec<(String, f64)> {
+    pids.iter()
+        .filter_map(|pid| {
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let kb = rollup.lines().find_map(|l| l.strip_prefix("Pss:").and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()))?;
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| c.trim().to_string()).unwrap_or_default();
+            Some((name, round(kb as f64 / 1024.0)))
+        })
+        .collect()
+}
+
+/// The processes' PSS by name, for the figure's extra fields.
+fn breakdown(pids: &[u32]) -> serde_json::Value {
+    json!(pss_by_process(pids).into_iter().map(|(name, mb)| json!({"process": name, "mb": mb})).collect::<Vec<_>>())
 }
 
 /// Scrolls the account list from top to bottom in steps, a frame apart.
@@ -184,12 +196,20 @@ pub fn run(bin: &Path, book: &Path, recovery_key: &str, runs: usize, report: &mu
     let driver = webdriver::Driver::start(&[("RAPPORT_RECOVERY_KEY", recovery_key)]).map_err(|e| anyhow!(e))?;
     let s = driver.session(&bin, &["--book".into(), book.display().to_string()]).map_err(|e| anyhow!(e))?;
     s.wait_for("[data-testid=app][data-ready=true]", LAUNCH_TIMEOUT).map_err(|e| anyhow!(e))?;
+    // What the first screen holds, before the list is scrolled (for comparison only).
+    std::thread::sleep(Duration::from_secs(1));
+    let at_start = breakdown(&app_processes(&bin));
     s.go("/accounts").map_err(|e| anyhow!(e))?;
     s.wait_for("[data-testid^=account-row-]", LAUNCH_TIMEOUT).map_err(|e| anyhow!(e))?;
     s.execute_async(SCROLL_ALL, vec![]).map_err(|e| anyhow!(e))?;
     std::thread::sleep(Duration::from_secs(1));
     let pids = app_processes(&bin);
-    report.add("pss_total_mb", pss_mb(&pids), "MiB", vec![("processes", json!(pids.len())), ("after", json!("scrolling every account"))]);
+    report.add(
+        "pss_total_mb",
+        pss_mb(&pids),
+        "MiB",
+        vec![("processes", json!(pids.len())), ("after", json!("scrolling every account")), ("by_process", breakdown(&pids)), ("at_start_by_process", at_start)],
+    );
 
     let mut opens = Vec::new();
     for i in 0..7 {

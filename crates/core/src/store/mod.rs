@@ -174,20 +174,30 @@ impl Store {
         let tx = w.conn.transaction()?;
         let mut wtx = write::WriteTx::new(&tx, self.device, self.clock.as_ref(), hlc0, seq0);
         let out = f(&mut wtx);
-        match out {
-            Ok(v) => {
-                let (hlc, seq, changed) = wtx.finish()?;
-                tx.commit()?;
-                w.hlc = hlc;
-                w.seq = seq;
-                Ok((v, changed))
-            }
+        let lifted = wtx.lifted_limit();
+        let result = match out {
+            Ok(v) => match wtx.finish().and_then(|(hlc, seq, changed)| Ok((hlc, seq, changed, tx.commit()?))) {
+                Ok((hlc, seq, changed, ())) => {
+                    w.hlc = hlc;
+                    w.seq = seq;
+                    Ok((v, changed))
+                }
+                Err(e) => Err(e),
+            },
             Err(e) => {
                 drop(wtx);
                 tx.rollback().ok();
                 Err(e)
             }
+        };
+        // A bulk write ran without the memory limit: put it back, and give back what the
+        // writer's cache grew to (the next small edit does not need 128 MiB of pages).
+        if let Some(limit) = lifted {
+            set_soft_heap_limit(limit);
+            w.conn.execute_batch("PRAGMA shrink_memory;").ok();
+            trim_heap();
         }
+        result
     }
 
     /// Reads a setting stored as JSON.
@@ -211,6 +221,18 @@ impl Store {
         Ok(())
     }
 
+    /// Gives back the memory a bulk write left in the writer's page cache (an import, a sync
+    /// catching up, recomputing every account's health): up to 128 MiB of decrypted pages that
+    /// the next small edit does not need. The readers keep theirs (the screens' reads are warm).
+    pub fn release_memory(&self) -> Result<()> {
+        {
+            let w = self.writer()?;
+            w.conn.execute_batch("PRAGMA shrink_memory;")?;
+        }
+        trim_heap();
+        Ok(())
+    }
+
     /// Writes the WAL back into the main file (on close, and before a backup).
     pub fn checkpoint(&self) -> Result<()> {
         let w = self.writer()?;
@@ -227,6 +249,44 @@ impl Drop for Store {
         if let Ok(mut pool) = self.readers.lock() {
             pool.clear();
         }
+    }
+}
+
+/// Bounds the memory SQLite's page caches may grow to, all connections together, in MiB (0:
+/// no bound). A soft bound: past it, a connection reuses its least recently used cached pages
+/// instead of taking more memory. The desktop app sets one (a long session scrolling 100,000
+/// accounts would otherwise fill every reader's cache); a bulk write lifts it while it runs
+/// ([`write::WriteTx::bulk`]).
+pub fn limit_sqlite_memory(mib: u64) {
+    set_soft_heap_limit((mib as i64).saturating_mul(1_048_576));
+}
+
+/// Sets SQLite's soft heap limit in bytes; returns the one before.
+pub(crate) fn set_soft_heap_limit(bytes: i64) -> i64 {
+    // SAFETY: sets a process-wide counter inside SQLite; no pointers.
+    unsafe { rusqlite::ffi::sqlite3_soft_heap_limit64(bytes) }
+}
+
+/// SQLite's soft heap limit in bytes (0: none).
+pub(crate) fn soft_heap_limit() -> i64 {
+    // SAFETY: a negative argument only reads the limit.
+    unsafe { rusqlite::ffi::sqlite3_soft_heap_limit64(-1) }
+}
+
+/// The memory SQLite holds (all connections: page caches, statements), in MiB.
+pub fn sqlite_memory_mib() -> f64 {
+    // SAFETY: a read of SQLite's global counter; no arguments.
+    let bytes = unsafe { rusqlite::ffi::sqlite3_memory_used() };
+    (bytes as f64 / 1_048_576.0 * 10.0).round() / 10.0
+}
+
+/// Returns the heap's free pages to the OS: glibc keeps what SQLite freed for its next
+/// allocation, so without this a shrunk cache still counts in the process's memory.
+fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -57,6 +57,8 @@ pub struct WriteTx<'a> {
     run: Option<Run>,
     /// The rowid of the last record [`WriteTx::create`] wrote.
     last_rid: i64,
+    /// In bulk mode with the memory limit lifted: the limit to put back when it ends.
+    lifted: Option<i64>,
 }
 
 /// Consecutive creates of one kind in one space, with consecutive seqs and rowids: one outbox
@@ -136,6 +138,7 @@ impl<'a> WriteTx<'a> {
             bulk: false,
             run: None,
             last_rid: 0,
+            lifted: None,
         }
     }
 
@@ -144,8 +147,24 @@ impl<'a> WriteTx<'a> {
     /// that stands for their create ops by reference to the records (migration 9). The ops
     /// [`read_outbox`] gives are the ones ordinary creates would have queued: before a record of
     /// a run changes, its create op is written out as it was (see `write_out_create`).
+    ///
+    /// A bulk write also lifts SQLite's memory limit ([`super::limit_sqlite_memory`]) until
+    /// the transaction ends: it touches index pages all over the book, and a writer cache that
+    /// cannot grow decrypts the same pages again and again.
     pub fn bulk(&mut self) {
         self.bulk = true;
+        if self.lifted.is_none() {
+            let limit = super::soft_heap_limit();
+            if limit > 0 {
+                super::set_soft_heap_limit(0);
+                self.lifted = Some(limit);
+            }
+        }
+    }
+
+    /// The memory limit [`WriteTx::bulk`] lifted, for the store to put back after the commit.
+    pub(crate) fn lifted_limit(&self) -> Option<i64> {
+        self.lifted
     }
 
     /// The rowid of the record the last [`WriteTx::create`] wrote (0: none yet).

@@ -149,3 +149,32 @@ fn records_of_a_bulk_run_changed_later_keep_their_create_ops_and_replay_to_the_s
     let dump = |s: &Store| s.read(super::super::dump::canonical_dump).expect("dump");
     assert_eq!(dump(&store), dump(&other));
 }
+
+#[test]
+fn a_bulk_write_lifts_the_memory_limit_while_it_runs_and_puts_it_back_after_commit_or_failure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = store(&dir);
+    crate::store::limit_sqlite_memory(32);
+    let limit = 32 * 1_048_576;
+    assert_eq!(crate::store::soft_heap_limit(), limit);
+    let acme = Uuid::now_v7();
+    store
+        .write(|w| {
+            w.bulk();
+            assert_eq!(crate::store::soft_heap_limit(), 0, "no limit inside a bulk write");
+            w.create(EntityKind::Account, acme, &account("Acme"))
+        })
+        .expect("write");
+    assert_eq!(crate::store::soft_heap_limit(), limit);
+    // A bulk write that fails is rolled back and still puts the limit back.
+    let failed = store.write(|w| {
+        w.bulk();
+        w.create(EntityKind::Account, acme, &account("Acme again"))
+    });
+    assert!(matches!(failed, Err(crate::error::Error::Conflict(_))), "{failed:?}");
+    assert_eq!(crate::store::soft_heap_limit(), limit);
+    // An ordinary write leaves the limit alone.
+    store.write(|w| w.create(EntityKind::Account, Uuid::now_v7(), &account("Globex"))).expect("write");
+    assert_eq!(crate::store::soft_heap_limit(), limit);
+    crate::store::limit_sqlite_memory(0);
+}

@@ -41,6 +41,10 @@ impl App {
         loop {
             let n = refresh_chunk(self.store(), now.timestamp_millis(), today, &basis, CHUNK, &rule)?;
             if n == 0 {
+                // Recomputing many accounts filled the writer's page cache; nothing else needs it.
+                if total >= u64::from(CHUNK) {
+                    self.store().release_memory()?;
+                }
                 return Ok(total);
             }
             total += n as u64;
