@@ -283,6 +283,9 @@ async fn listen_for_pokes(app: App, wake: Arc<Wake>) {
         if let Some(t) = conn {
             if let Ok(mut res) = t.events().await {
                 failures = 0;
+                // What was pushed while the stream was not yet (or no longer) open poked no
+                // one: a pass now fetches it rather than the timer a minute later.
+                wake.poke(None);
                 let mut buf = String::new();
                 while let Ok(Some(chunk)) = res.chunk().await {
                     buf.push_str(&String::from_utf8_lossy(&chunk));
