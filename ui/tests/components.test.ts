@@ -7,6 +7,7 @@ import { app, useSettings } from '../src/lib/app.svelte';
 import GiftForm from '../src/lib/gifts/GiftForm.svelte';
 import Settings from '../src/views/Settings.svelte';
 import Today from '../src/views/Today.svelte';
+import Accounts from '../src/views/Accounts.svelte';
 import type { Contact, Rec } from '../src/lib/types';
 
 const now = () => new Date('2026-11-23T08:00:00Z');
@@ -111,5 +112,29 @@ describe('Today', () => {
     flushSync();
     expect(rows()).toBe(13);
     expect(q('[data-testid=today-more-tasks]')).toBeNull();
+  });
+});
+
+describe('the account list', () => {
+  it('shows the rows scrolled to, in order, and the same row elements carry them', async () => {
+    for (let i = 0; i < 600; i++) await fake.create('account', { name: `Co ${String(i).padStart(3, '0')}` });
+    // jsdom has no layout: the list's height stays 0 (it then draws a screenful of rows anyway).
+    (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class { observe() {} unobserve() {} disconnect() {} };
+    component = mount(Accounts, { target: document.body });
+    const names = () => [...document.querySelectorAll('[data-testid^=account-row-]')].map((r) => r.getAttribute('data-name'));
+    await until(() => names().length > 0);
+    expect(names()[0]).toBe('Co 000');
+    const first = q('.vrow');
+    const box = q('[data-testid=account-rows]')!;
+    box.scrollTop = 450 * 40;
+    box.dispatchEvent(new Event('scroll'));
+    flushSync();
+    await until(() => names().includes('Co 450'));
+    const shown = names();
+    expect(shown).toEqual([...shown].sort());
+    expect(shown).not.toContain('Co 000');
+    // Scrolling rewrote the row elements that were there instead of replacing them.
+    expect(q('.vrow')).toBe(first);
+    expect(q('.vrow')?.id).toMatch(/^vrow-44\d$/);
   });
 });
