@@ -197,3 +197,22 @@ describe('the fake backend', () => {
     expect((await b.get('account', a.id)).name).toBe('Acme');
   });
 });
+
+describe('reminders announced at start', () => {
+  it('toasts a reminder that comes due while the app is open, not those that came due while it was closed', async () => {
+    const { app, boot } = await import('../src/lib/app.svelte');
+    const { setBackend } = await import('../src/lib/api');
+    const b = new FakeBackend({ empty: true });
+    setBackend(b);
+    app.toasts = [];
+    await boot('today');
+    const version = app.version;
+    // Due yesterday: listed on Today; the engine announces it just after the first screen.
+    b.announceReminder({ title: 'Send the QBR deck', due_at: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(app.toasts).toEqual([]);
+    expect(app.version).toBe(version + 1);
+    // Comes due now, with the app open.
+    b.announceReminder({ title: 'Call Ana about the renewal', due_at: new Date(Date.now() + 1).toISOString() });
+    expect(app.toasts.map((t) => t.text)).toEqual(['Reminder: Call Ana about the renewal']);
+  });
+});

@@ -68,13 +68,17 @@ export async function boot(firstScreen?: string): Promise<void> {
   applyTheme(saved === 'light' || saved === 'dark' ? saved : 'system');
   app.sidebarCollapsed = store?.getItem('rapport.sidebar') === 'collapsed';
   const b = api();
+  const startedAt = Date.now();
   // Settings, the sync state and the three subscriptions are independent: one round trip.
   const [settings, sync] = await Promise.all([
     b.settings(),
     b.syncStatus().catch(() => ({ state: 'local_only' }) as SyncStatus),
     b.onSyncStatus((s) => { app.sync = s; }),
     b.onChanged(() => { app.version += 1; }),
-    b.onReminderDue((r) => { toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title })); app.version += 1; }),
+    b.onReminderDue((r) => {
+      if (cameDueWhileOpen(r.due_at, startedAt)) toast(translate(isLang(app.settings.language) ? app.settings.language : 'en', 'today.reminder_due', { title: r.title }));
+      app.version += 1;
+    }),
   ]);
   useSettings(settings);
   app.sync = sync;
@@ -84,6 +88,16 @@ export async function boot(firstScreen?: string): Promise<void> {
     earlyToday = b.today();
     earlyToday.catch(() => {});
   }
+}
+
+/**
+ * Whether a reminder announced now came due while the app was open (a toast says so) rather than
+ * while it was closed: those are listed on Today, and the engine announces them all just after
+ * the first screen shows, which would bury it under a stack of toasts.
+ */
+export function cameDueWhileOpen(dueAt: string, startedAt: number): boolean {
+  const due = Date.parse(dueAt);
+  return !Number.isFinite(due) || due >= startedAt;
 }
 
 let earlyToday: Promise<Today> | undefined;

@@ -31,6 +31,7 @@ export class FakeBackend implements Backend {
   private status: T.SyncStatus = { state: 'needs_sign_in', changes: 0 };
   private syncListeners = new Set<(s: T.SyncStatus) => void>();
   private changeListeners = new Set<(k: T.EntityKind, ids: T.Id[]) => void>();
+  private reminderListeners = new Set<(r: { title: string; due_at: T.Instant }) => void>();
   private conflicts: T.Conflict[] = [];
   private account: string | null = null;
   private latency: number;
@@ -257,8 +258,14 @@ export class FakeBackend implements Backend {
     return () => this.changeListeners.delete(cb);
   }
 
-  async onReminderDue(): Promise<Unlisten> {
-    return () => {};
+  async onReminderDue(cb: (r: { title: string; due_at: T.Instant }) => void): Promise<Unlisten> {
+    this.reminderListeners.add(cb);
+    return () => this.reminderListeners.delete(cb);
+  }
+
+  /** For tests: announce a due reminder, as core's engine does. */
+  announceReminder(r: { title: string; due_at: T.Instant }) {
+    for (const cb of this.reminderListeners) cb(r);
   }
 
   /** For tests and screenshots: put the sync engine in a given state. */
