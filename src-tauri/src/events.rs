@@ -1,5 +1,9 @@
 //! Core's events become Tauri events: `data-changed` and `reminder-due`. A due reminder is also
 //! an OS notification, and the number of due reminders shows in the window title and badge.
+//!
+//! Reminders that come due together (the first look after a week away announces every one that
+//! came due meanwhile: thousands on a large book) are told as one batch: a notification each for
+//! up to [`NOTIFY_EACH`], one that counts them beyond that, and one refresh of the window.
 
 use crate::book::{Book, UiReady};
 use rapport_core::domain::{EntityKind, Id};
@@ -9,7 +13,9 @@ use rapport_core::{App, Event};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::error::RecvError;
+use std::collections::VecDeque;
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 /// Records of `kind` changed (a local edit or applied sync): refetch what shows them.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -51,22 +57,25 @@ pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
             state.set(rapport_core::sync::start_sync(app.clone()));
         }
         let engines = tauri::async_runtime::spawn(start_reminders(handle.clone(), app.clone(), first_screen));
-        loop {
-            match events.recv().await {
-                Ok(Event::Changed { kind, ids }) => {
-                    if kind == EntityKind::Reminder {
-                        show_due_count(&handle, &app);
+        'events: loop {
+            let mut queue = VecDeque::from([events.recv().await]);
+            while let Some(event) = queue.pop_front() {
+                match event {
+                    Ok(Event::Changed { kind, ids }) => {
+                        if kind == EntityKind::Reminder {
+                            show_due_count(&handle, &app);
+                        }
+                        emit(&handle, DataChanged { kind, ids });
                     }
-                    emit(&handle, DataChanged { kind, ids });
+                    Ok(Event::SyncStatus(status)) => emit(&handle, SyncStatusChanged(status)),
+                    Ok(Event::ReminderDue(due)) => {
+                        let (batch, later) = gather(due, &mut events).await;
+                        announce(&handle, &app, &batch);
+                        queue.extend(later);
+                    }
+                    Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "events: the window missed some changes"),
+                    Err(RecvError::Closed) => break 'events,
                 }
-                Ok(Event::SyncStatus(status)) => emit(&handle, SyncStatusChanged(status)),
-                Ok(Event::ReminderDue(due)) => {
-                    notify(&handle, &due);
-                    show_due_count(&handle, &app);
-                    emit(&handle, ReminderFired(due));
-                }
-                Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "events: the window missed some changes"),
-                Err(RecvError::Closed) => break,
             }
         }
         // The engines stop with the app.
@@ -91,9 +100,77 @@ fn emit(handle: &AppHandle, event: impl tauri_specta::Event + Serialize + Clone)
     }
 }
 
+/// Up to this many reminders due together get a notification each; more get one that counts.
+const NOTIFY_EACH: usize = 3;
+/// The reminders of one look arrive a write apart: they are gathered until none has come for
+/// this long...
+const GATHER_GAP: Duration = Duration::from_millis(100);
+/// ...or this long has passed since the first.
+const GATHER_MAX: Duration = Duration::from_secs(2);
+
+/// The reminders due now with `first`, and the other events that came meanwhile (in order).
+async fn gather(first: DueReminder, events: &mut broadcast::Receiver<Event>) -> (Vec<DueReminder>, Vec<Result<Event, RecvError>>) {
+    let mut batch = vec![first];
+    let mut later = Vec::new();
+    let until = tokio::time::Instant::now() + GATHER_MAX;
+    loop {
+        let wait = GATHER_GAP.min(until.saturating_duration_since(tokio::time::Instant::now()));
+        match tokio::time::timeout(wait, events.recv()).await {
+            Ok(Ok(Event::ReminderDue(due))) => batch.push(due),
+            Ok(Err(RecvError::Closed)) => {
+                later.push(Err(RecvError::Closed));
+                break;
+            }
+            Ok(other) => later.push(other),
+            Err(_elapsed) => break,
+        }
+    }
+    (batch, later)
+}
+
+/// What the desktop and the window are told of reminders due together.
+#[derive(Debug, PartialEq)]
+struct Telling<'a> {
+    /// The bodies of the OS notifications.
+    notifications: Vec<String>,
+    /// The `reminder-due` events for the window: each reminder, or for a large batch only the
+    /// newest (the window refreshes once; Today lists them all).
+    events: Vec<&'a DueReminder>,
+}
+
+fn telling<'a>(batch: &'a [DueReminder], language: &str) -> Telling<'a> {
+    if batch.len() <= NOTIFY_EACH {
+        return Telling { notifications: batch.iter().map(|d| d.title.clone()).collect(), events: batch.iter().collect() };
+    }
+    let newest = batch.iter().max_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
+    Telling { notifications: vec![count_text(batch.len(), language)], events: newest.into_iter().collect() }
+}
+
+/// "12 reminders are due", in the settings' language.
+fn count_text(n: usize, language: &str) -> String {
+    match language {
+        "es" => format!("{n} recordatorios pendientes"),
+        "pl" => format!("Przypomnienia do zrobienia: {n}"),
+        "it" => format!("{n} promemoria in scadenza"),
+        _ => format!("{n} reminders are due"),
+    }
+}
+
+/// Tells the desktop and the window about reminders due together, and updates the count.
+fn announce(handle: &AppHandle, app: &App, batch: &[DueReminder]) {
+    let told = telling(batch, &app.settings().language);
+    for body in &told.notifications {
+        notify(handle, body);
+    }
+    show_due_count(handle, app);
+    for due in told.events {
+        emit(handle, ReminderFired(due.clone()));
+    }
+}
+
 /// An OS notification (nothing shows where no notification daemon runs).
-fn notify(handle: &AppHandle, due: &DueReminder) {
-    if let Err(e) = handle.notification().builder().title(TITLE).body(&due.title).show() {
+fn notify(handle: &AppHandle, body: &str) {
+    if let Err(e) = handle.notification().builder().title(TITLE).body(body).show() {
         tracing::warn!(error = %e, "events: could not show a notification");
     }
 }
@@ -121,5 +198,58 @@ pub fn start(handle: &AppHandle) {
     let Some(book) = handle.try_state::<Book>() else { return };
     if let Ok(app) = book.opened() {
         forward(handle.clone(), app.clone(), book.ui_ready_signal());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rapport_core::reminders::ReminderSource;
+
+    fn due(title: &str, at: &str) -> DueReminder {
+        let id = uuid::Uuid::now_v7();
+        DueReminder {
+            key: id.to_string(),
+            title: title.into(),
+            due_at: at.parse().unwrap(),
+            about_kind: None,
+            about_id: None,
+            source: ReminderSource::Reminder { id, recurring: false },
+        }
+    }
+
+    #[test]
+    fn a_few_reminders_due_together_get_a_notification_and_an_event_each() {
+        let batch = [due("Call Ana", "2026-12-07T09:00:00Z"), due("Send the quote", "2026-12-07T09:30:00Z")];
+        let told = telling(&batch, "en");
+        assert_eq!(told.notifications, ["Call Ana", "Send the quote"]);
+        assert_eq!(told.events.len(), 2);
+    }
+
+    #[test]
+    fn many_reminders_due_together_get_one_notification_that_counts_them_in_the_users_language() {
+        let batch: Vec<DueReminder> = (0..40).map(|i| due(&format!("Check in {i}"), &format!("2026-11-{:02}T09:00:00Z", 1 + i % 28))).collect();
+        assert_eq!(telling(&batch, "en").notifications, ["40 reminders are due"]);
+        assert_eq!(telling(&batch, "pl").notifications, ["Przypomnienia do zrobienia: 40"]);
+        assert_eq!(telling(&batch, "es").notifications, ["40 recordatorios pendientes"]);
+        assert_eq!(telling(&batch, "it").notifications, ["40 promemoria in scadenza"]);
+        // The window refreshes once, told of the newest.
+        let told = telling(&batch, "en");
+        assert_eq!(told.events.len(), 1);
+        assert_eq!(told.events[0].due_at.to_rfc3339(), "2026-11-28T09:00:00+00:00");
+    }
+
+    #[tokio::test]
+    async fn reminders_of_one_look_are_gathered_and_other_events_kept_in_order() {
+        let (tx, mut rx) = broadcast::channel(64);
+        for i in 0..5 {
+            tx.send(Event::ReminderDue(due(&format!("R{i}"), "2026-12-07T09:00:00Z"))).unwrap();
+        }
+        tx.send(Event::Changed { kind: EntityKind::Account, ids: vec![] }).unwrap();
+        tx.send(Event::ReminderDue(due("R5", "2026-12-07T09:00:00Z"))).unwrap();
+        let Ok(Event::ReminderDue(first)) = rx.recv().await else { panic!("a reminder first") };
+        let (batch, later) = gather(first, &mut rx).await;
+        assert_eq!(batch.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["R0", "R1", "R2", "R3", "R4", "R5"]);
+        assert!(matches!(later.as_slice(), [Ok(Event::Changed { kind: EntityKind::Account, .. })]));
     }
 }
