@@ -267,11 +267,12 @@ impl App {
         let clock = self.clock();
         let (now, zone) = (clock.now(), clock.local_zone());
         let plan = plan(self.pending_until(now, zone)?, now);
-        for p in &plan.superseded {
-            sql::record_fired(self.store(), &p.due.key, p.occurrence, now)?;
-        }
-        for p in plan.fire {
-            if sql::record_fired(self.store(), &p.due.key, p.occurrence, now)? {
+        // One transaction for the whole look: the first look after days away records thousands.
+        let superseded: Vec<(&str, i64)> = plan.superseded.iter().map(|p| (p.due.key.as_str(), p.occurrence)).collect();
+        let fire: Vec<(&str, i64)> = plan.fire.iter().map(|p| (p.due.key.as_str(), p.occurrence)).collect();
+        let newly = sql::record_fired_all(self.store(), &superseded, &fire, now)?;
+        for (p, new) in plan.fire.into_iter().zip(newly) {
+            if new {
                 tracing::debug!(key = %p.due.key, due_at = %p.due.due_at, "reminder due");
                 self.emit(Event::ReminderDue(p.due));
             }

@@ -101,15 +101,29 @@ pub fn is_fired(conn: &Connection, key: &str, occurrence: i64) -> Result<bool> {
         .is_some())
 }
 
-/// Records that this laptop notified `key` for `occurrence`. Returns false when it already had
-/// (another engine got there first), so each occurrence is announced exactly once.
-pub fn record_fired(store: &Store, key: &str, occurrence: i64, fired_at: DateTime<Utc>) -> Result<bool> {
-    let w = store.writer()?;
-    let n = w
-        .conn
-        .prepare_cached("INSERT OR IGNORE INTO reminder_fired (reminder_id, due_at, fired_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![key, occurrence, fired_at.timestamp_millis()])?;
-    Ok(n == 1)
+/// Records, in one transaction, that this laptop notified each `(key, occurrence)` of
+/// `superseded` and of `fire`. Returns, for each of `fire`, whether it was new: false when it was
+/// already recorded (another engine got there first), so each occurrence is announced exactly
+/// once.
+pub fn record_fired_all(store: &Store, superseded: &[(&str, i64)], fire: &[(&str, i64)], fired_at: DateTime<Utc>) -> Result<Vec<bool>> {
+    if superseded.is_empty() && fire.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = store.writer()?;
+    let tx = w.conn.transaction()?;
+    let mut newly = Vec::with_capacity(fire.len());
+    {
+        let mut insert =
+            tx.prepare_cached("INSERT OR IGNORE INTO reminder_fired (reminder_id, due_at, fired_at) VALUES (?1, ?2, ?3)")?;
+        for (key, occurrence) in superseded {
+            insert.execute(params![key, occurrence, fired_at.timestamp_millis()])?;
+        }
+        for (key, occurrence) in fire {
+            newly.push(insert.execute(params![key, occurrence, fired_at.timestamp_millis()])? == 1);
+        }
+    }
+    tx.commit()?;
+    Ok(newly)
 }
 
 /// The id of a stored reminder as the fired table keys it.
