@@ -40,7 +40,7 @@ const TITLE: &str = "Rapport";
 
 /// How long the reminders engine waits for the first screen before it starts anyway (a window
 /// that never reports).
-const FIRST_SCREEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const FIRST_SCREEN_WAIT: Duration = Duration::from_secs(10);
 
 /// Forwards core's events to the window until the app ends, and starts the sync engine now and
 /// the reminders engine once the first screen has shown its data.
@@ -129,7 +129,6 @@ async fn gather(first: DueReminder, events: &mut broadcast::Receiver<Event>) -> 
 }
 
 /// What the desktop and the window are told of reminders due together.
-#[derive(Debug, PartialEq)]
 struct Telling<'a> {
     /// The bodies of the OS notifications.
     notifications: Vec<String>,
