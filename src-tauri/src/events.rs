@@ -1,9 +1,10 @@
 //! Core's events become Tauri events: `data-changed` and `reminder-due`. A due reminder is also
 //! an OS notification, and the number of due reminders shows in the window title and badge.
 //!
-//! Reminders that come due together (the first look after a week away announces every one that
-//! came due meanwhile: thousands on a large book) are told as one batch: a notification each for
-//! up to [`NOTIFY_EACH`], one that counts them beyond that, and one refresh of the window.
+//! Core announces the reminders of one look at the clock together (the first look after a week
+//! away carries every one that came due meanwhile: thousands on a large book). They are told as
+//! one batch: a notification each for up to [`NOTIFY_EACH`], one that counts them beyond that,
+//! and one refresh of the window.
 
 use crate::book::{Book, UiReady};
 use rapport_core::domain::{EntityKind, Id};
@@ -13,9 +14,8 @@ use rapport_core::{App, Event};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use std::collections::VecDeque;
 use std::time::Duration;
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::error::RecvError;
 
 /// Records of `kind` changed (a local edit or applied sync): refetch what shows them.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
@@ -43,13 +43,12 @@ const TITLE: &str = "Rapport";
 const FIRST_SCREEN_WAIT: Duration = Duration::from_secs(10);
 
 /// Forwards core's events to the window until the app ends, and starts the sync engine now and
-/// the reminders engine once the first screen has shown its data.
+/// the reminders engine and the health refresh once the first screen has shown its data.
 ///
-/// The reminders engine's first look reads every contract renewing in the next 120 days and
-/// whether each step was announced: on the 100,000-account book some 400 ms of CPU and thousands
-/// of decrypted pages, which at start competed with the first screen for the two cores and the
-/// page cache. Due reminders are on Today anyway; their notifications and the badge come a
-/// moment later.
+/// The reminders engine's first look reads every contract renewing in the next 120 days: on the
+/// 100,000-account book thousands of decrypted pages and a few hundred ms of CPU, which at start
+/// competed with the first screen for the two cores and the page cache. Due reminders are on
+/// Today anyway; their notifications and the badge come a moment later.
 pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
     let mut events = app.subscribe();
     tauri::async_runtime::spawn(async move {
@@ -57,25 +56,18 @@ pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
             state.set(rapport_core::sync::start_sync(app.clone()));
         }
         let engines = tauri::async_runtime::spawn(start_reminders(handle.clone(), app.clone(), first_screen));
-        'events: loop {
-            let mut queue = VecDeque::from([events.recv().await]);
-            while let Some(event) = queue.pop_front() {
-                match event {
-                    Ok(Event::Changed { kind, ids }) => {
-                        if kind == EntityKind::Reminder {
-                            show_due_count(&handle, &app);
-                        }
-                        emit(&handle, DataChanged { kind, ids });
+        loop {
+            match events.recv().await {
+                Ok(Event::Changed { kind, ids }) => {
+                    if kind == EntityKind::Reminder {
+                        show_due_count(&handle, &app);
                     }
-                    Ok(Event::SyncStatus(status)) => emit(&handle, SyncStatusChanged(status)),
-                    Ok(Event::ReminderDue(due)) => {
-                        let (batch, later) = gather(due, &mut events).await;
-                        announce(&handle, &app, &batch);
-                        queue.extend(later);
-                    }
-                    Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "events: the window missed some changes"),
-                    Err(RecvError::Closed) => break 'events,
+                    emit(&handle, DataChanged { kind, ids });
                 }
+                Ok(Event::SyncStatus(status)) => emit(&handle, SyncStatusChanged(status)),
+                Ok(Event::RemindersDue(batch)) => announce(&handle, &app, &batch),
+                Err(RecvError::Lagged(missed)) => tracing::warn!(missed, "events: the window missed some changes"),
+                Err(RecvError::Closed) => break,
             }
         }
         // The engines stop with the app.
@@ -84,14 +76,44 @@ pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
 }
 
 /// Once the first screen has shown (or after [`FIRST_SCREEN_WAIT`]): starts the reminders
-/// engine, shows the due count, and keeps the engine running until this task is stopped.
+/// engine and shows the due count; once the engine's first look is over (or after
+/// [`FIRST_LOOK_WAIT`]), brings the health bands up to date; then keeps the engine running until
+/// this task is stopped.
+///
+/// The two run one after the other, not side by side: on a book just imported or left closed
+/// for weeks each is seconds of work (announcing 16,000 reminders; recomputing 100,000 bands),
+/// and together they held some 35 MiB more at once and both cores while the AE was already
+/// scrolling.
 async fn start_reminders(handle: AppHandle, app: App, first_screen: UiReady) {
     let _ = tauri::async_runtime::spawn_blocking(move || first_screen.wait(FIRST_SCREEN_WAIT)).await;
     tracing::debug!(since_start_ms = crate::startup::ms(), "reminders engine starting");
-    let _engine = app.start_reminders();
+    let engine = app.start_reminders();
     let counted = app.clone();
     let _ = tauri::async_runtime::spawn_blocking(move || show_due_count(&handle, &counted)).await;
+    if tokio::time::timeout(FIRST_LOOK_WAIT, engine.first_look()).await.is_err() {
+        tracing::warn!("reminders: the first look takes long; bringing health bands up to date meanwhile");
+    }
+    let _ = tauri::async_runtime::spawn_blocking(move || refresh_health(&app)).await;
     std::future::pending::<()>().await;
+}
+
+/// How long the health refresh waits for the reminders engine's first look.
+const FIRST_LOOK_WAIT: Duration = Duration::from_secs(30);
+
+/// Brings every account's stored health band up to date, so the first "filter by health" on a
+/// large book does not wait for it (core also refreshes before each such filter, so this only
+/// saves time).
+fn refresh_health(app: &App) {
+    let started = std::time::Instant::now();
+    match app.refresh_health() {
+        Ok(n) => tracing::info!(
+            accounts = n,
+            ms = started.elapsed().as_millis() as u64,
+            sqlite_mib = rapport_core::store::sqlite_memory_mib(),
+            "health bands up to date"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not refresh health bands"),
+    }
 }
 
 fn emit(handle: &AppHandle, event: impl tauri_specta::Event + Serialize + Clone) {
@@ -102,31 +124,6 @@ fn emit(handle: &AppHandle, event: impl tauri_specta::Event + Serialize + Clone)
 
 /// Up to this many reminders due together get a notification each; more get one that counts.
 const NOTIFY_EACH: usize = 3;
-/// The reminders of one look arrive a write apart: they are gathered until none has come for
-/// this long...
-const GATHER_GAP: Duration = Duration::from_millis(100);
-/// ...or this long has passed since the first.
-const GATHER_MAX: Duration = Duration::from_secs(2);
-
-/// The reminders due now with `first`, and the other events that came meanwhile (in order).
-async fn gather(first: DueReminder, events: &mut broadcast::Receiver<Event>) -> (Vec<DueReminder>, Vec<Result<Event, RecvError>>) {
-    let mut batch = vec![first];
-    let mut later = Vec::new();
-    let until = tokio::time::Instant::now() + GATHER_MAX;
-    loop {
-        let wait = GATHER_GAP.min(until.saturating_duration_since(tokio::time::Instant::now()));
-        match tokio::time::timeout(wait, events.recv()).await {
-            Ok(Ok(Event::ReminderDue(due))) => batch.push(due),
-            Ok(Err(RecvError::Closed)) => {
-                later.push(Err(RecvError::Closed));
-                break;
-            }
-            Ok(other) => later.push(other),
-            Err(_elapsed) => break,
-        }
-    }
-    (batch, later)
-}
 
 /// What the desktop and the window are told of reminders due together.
 struct Telling<'a> {
@@ -176,8 +173,8 @@ fn notify(handle: &AppHandle, body: &str) {
 
 /// "Rapport (3)" in the title and a badge where the desktop supports one.
 fn show_due_count(handle: &AppHandle, app: &App) {
-    let count = match app.due_reminders() {
-        Ok(due) => due.len(),
+    let count = match app.due_reminder_count() {
+        Ok(n) => n,
         Err(e) => {
             tracing::warn!(error = %e, "events: could not count due reminders");
             return;
@@ -189,7 +186,7 @@ fn show_due_count(handle: &AppHandle, app: &App) {
         tracing::warn!(error = %e, "events: could not set the title");
     }
     // Only some Linux desktops (Unity launchers) and macOS show it; elsewhere it is a no-op.
-    let _ = window.set_badge_count((count > 0).then_some(count as i64));
+    let _ = window.set_badge_count((count > 0).then_some(i64::try_from(count).unwrap_or(i64::MAX)));
 }
 
 /// Starts forwarding when the book opened; a book that did not open has nothing to say.
@@ -236,19 +233,5 @@ mod tests {
         let told = telling(&batch, "en");
         assert_eq!(told.events.len(), 1);
         assert_eq!(told.events[0].due_at.to_rfc3339(), "2026-11-28T09:00:00+00:00");
-    }
-
-    #[tokio::test]
-    async fn reminders_of_one_look_are_gathered_and_other_events_kept_in_order() {
-        let (tx, mut rx) = broadcast::channel(64);
-        for i in 0..5 {
-            tx.send(Event::ReminderDue(due(&format!("R{i}"), "2026-12-07T09:00:00Z"))).unwrap();
-        }
-        tx.send(Event::Changed { kind: EntityKind::Account, ids: vec![] }).unwrap();
-        tx.send(Event::ReminderDue(due("R5", "2026-12-07T09:00:00Z"))).unwrap();
-        let Ok(Event::ReminderDue(first)) = rx.recv().await else { panic!("a reminder first") };
-        let (batch, later) = gather(first, &mut rx).await;
-        assert_eq!(batch.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["R0", "R1", "R2", "R3", "R4", "R5"]);
-        assert!(matches!(later.as_slice(), [Ok(Event::Changed { kind: EntityKind::Account, .. })]));
     }
 }

@@ -59,7 +59,6 @@ fn main() -> ExitCode {
     let first_today = match opened.book.opened() {
         Ok(app) => {
             tracing::info!(book = %app.store().path().display(), since_start_ms = startup::ms(), "book open");
-            refresh_health_in_background(app.clone(), opened.book.ui_ready_signal());
             first_screen::FirstToday::read_ahead(app.clone())
         }
         Err(e) => {
@@ -99,25 +98,6 @@ fn main() -> ExitCode {
     // The demo book's temp dir is removed here, after the window closed.
     drop(opened.demo_dir);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
-}
-
-/// Brings every account's stored health band up to date off the UI's path, so the first
-/// "filter by health" on a large book does not wait for it (core also refreshes before each
-/// such filter, so this only saves time). It starts once the first screen has shown its data
-/// (or after 10 s): on a book of 100,000 accounts it rewrites thousands of bands, seconds of
-/// work that would otherwise compete with the first screen for the book and the CPU.
-fn refresh_health_in_background(app: rapport_core::App, ui_ready: book::UiReady) {
-    let spawned = std::thread::Builder::new().name("health".into()).spawn(move || {
-        ui_ready.wait(std::time::Duration::from_secs(10));
-        let started = std::time::Instant::now();
-        match app.refresh_health() {
-            Ok(n) => tracing::info!(accounts = n, ms = started.elapsed().as_millis() as u64, sqlite_mib = rapport_core::store::sqlite_memory_mib(), "health bands up to date"),
-            Err(e) => tracing::warn!(error = %e, "could not refresh health bands"),
-        }
-    });
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "could not start the health refresh");
-    }
 }
 
 /// WebKitGTK draws through its DMA-BUF renderer by default, which loads a GL stack into the web

@@ -19,8 +19,10 @@ use tokio::sync::broadcast;
 pub enum Event {
     /// Records changed (a local edit or applied sync ops).
     Changed { kind: EntityKind, ids: Vec<Id> },
-    /// A reminder is due now.
-    ReminderDue(crate::reminders::DueReminder),
+    /// Reminders came due, oldest first: one event per look at the clock (the first look
+    /// after days away carries every reminder that came due meanwhile: thousands on a large
+    /// book). Shared, so each listener's copy costs nothing.
+    RemindersDue(std::sync::Arc<[crate::reminders::DueReminder]>),
     /// The sync state changed (see [`crate::sync::task`]).
     SyncStatus(crate::sync::SyncStatus),
 }

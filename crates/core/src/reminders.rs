@@ -1,5 +1,5 @@
 //! The reminders engine: a tokio task that sleeps until the next due reminder, tells listeners
-//! when one is due (`Event::ReminderDue`), and goes back to sleep.
+//! when reminders are due (`Event::RemindersDue`, one per look), and goes back to sleep.
 //!
 //! - It does not poll: it sleeps until the next due instant, at most [`WAKE_CAP`] (a monotonic
 //!   timer does not count a suspended laptop, and the real clock does not announce a change of
@@ -15,13 +15,14 @@ use crate::domain::{Contract, EntityKind, Id, Record, Reminder};
 use crate::error::{Error, Result};
 use crate::store::query;
 use crate::store::reminders as sql;
+use crate::store::views;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, watch, Notify};
 
 /// Renewal reminders fire this many days before a contract ends.
 pub const RENEWAL_DAYS: [i64; 4] = [120, 90, 60, 30];
@@ -78,35 +79,56 @@ pub fn renewal_reminders(contract: &Record<Contract>, account_name: &str, zone: 
 }
 
 fn renewals(contract: &Record<Contract>, account_name: &str, zone: Tz) -> Vec<Pending> {
-    let c = &contract.data;
-    let (Some(end), Some(account_id)) = (c.end_date, c.account_id) else { return Vec::new() };
+    renewal_steps(&contract.data, zone).filter_map(|step| renewal(contract, account_name, &step)).collect()
+}
+
+/// One renewal step of a contract: `days` before it ends, at 09:00 wall-clock.
+struct Step {
+    days: i64,
+    local: NaiveDateTime,
+    due_at: DateTime<Utc>,
+}
+
+/// The renewal steps of a contract in `zone`, leaving out days before it started. Cheap: the
+/// reminder itself (its key and title) is only built for a step that is due.
+fn renewal_steps(c: &Contract, zone: Tz) -> impl Iterator<Item = Step> + '_ {
     let nine = NaiveTime::from_hms_opt(RENEWAL_HOUR, 0, 0).unwrap_or(NaiveTime::MIN);
+    RENEWAL_DAYS.iter().filter_map(move |&days| {
+        let day = c.end_date? - Duration::days(days);
+        if c.start_date.is_some_and(|start| day < start) {
+            return None;
+        }
+        let local = day.and_time(nine);
+        Some(Step { days, local, due_at: at_wall_clock(local, zone)? })
+    })
+}
+
+/// The key a renewal step is recorded under once notified.
+fn renewal_key(contract: Id, days: i64) -> String {
+    format!("renewal:{contract}:{days}")
+}
+
+/// The reminder of a renewal step.
+fn renewal(contract: &Record<Contract>, account_name: &str, step: &Step) -> Option<Pending> {
+    let c = &contract.data;
+    let (end, account_id) = (c.end_date?, c.account_id?);
     let what = match (c.name.is_empty(), account_name.is_empty()) {
         (false, false) => format!("{} ({account_name})", c.name),
         (false, true) => c.name.clone(),
         (true, _) => account_name.to_string(),
     };
-    RENEWAL_DAYS
-        .iter()
-        .filter_map(|&days| {
-            let day = end - Duration::days(days);
-            if c.start_date.is_some_and(|start| day < start) {
-                return None;
-            }
-            let local = day.and_time(nine);
-            Some(Pending {
-                due: DueReminder {
-                    key: format!("renewal:{}:{days}", contract.id),
-                    title: format!("Renewal in {days} days: {what}"),
-                    due_at: at_wall_clock(local, zone)?,
-                    about_kind: Some(EntityKind::Contract),
-                    about_id: Some(contract.id),
-                    source: ReminderSource::Renewal { contract_id: contract.id, account_id, days_before: days, end_date: end },
-                },
-                occurrence: sql::wall_key(local),
-            })
-        })
-        .collect()
+    let days = step.days;
+    Some(Pending {
+        due: DueReminder {
+            key: renewal_key(contract.id, days),
+            title: format!("Renewal in {days} days: {what}"),
+            due_at: step.due_at,
+            about_kind: Some(EntityKind::Contract),
+            about_id: Some(contract.id),
+            source: ReminderSource::Renewal { contract_id: contract.id, account_id, days_before: days, end_date: end },
+        },
+        occurrence: sql::wall_key(step.local),
+    })
 }
 
 /// The instant of a wall-clock time in `zone`, with the reminders' rules for DST gaps.
@@ -179,10 +201,20 @@ fn next_occurrence(r: &Reminder, now: DateTime<Utc>, laptop: Tz) -> Option<Naive
 #[derive(Debug)]
 pub struct ReminderEngine {
     task: tokio::task::JoinHandle<()>,
+    /// How many looks at the clock the engine has finished.
+    looks: watch::Receiver<u64>,
 }
 
 impl ReminderEngine {
     pub fn stop(self) {}
+
+    /// Returns once the engine's first look (which announces what came due while the app was
+    /// closed) is over, whether it found anything or failed. Background work that can wait
+    /// runs after it rather than beside it.
+    pub async fn first_look(&self) {
+        let mut looks = self.looks.clone();
+        let _ = looks.wait_for(|n| *n > 0).await;
+    }
 
     pub fn is_running(&self) -> bool {
         !self.task.is_finished()
@@ -205,7 +237,8 @@ impl App {
     /// Starts the reminders engine on `rt` (for a shell whose setup runs outside the runtime).
     pub fn start_reminders_on(&self, rt: &tokio::runtime::Handle) -> ReminderEngine {
         let events = self.subscribe();
-        ReminderEngine { task: rt.spawn(run(self.clone(), events)) }
+        let (looked, looks) = watch::channel(0);
+        ReminderEngine { task: rt.spawn(run(self.clone(), events, looked)), looks }
     }
 
     /// Stored reminders that are due now and not done, oldest first (fired or not): the Today
@@ -219,6 +252,23 @@ impl App {
             recs.iter().filter_map(|r| pending(r, zone)).map(|p| p.due).filter(|d| d.due_at <= now).collect();
         due.sort_by(|a, b| (a.due_at, &a.key).cmp(&(b.due_at, &b.key)));
         Ok(due)
+    }
+
+    /// How many stored reminders are due now: the length of [`App::due_reminders`], and the
+    /// Today screen's count, without reading each reminder (the badge is updated after every
+    /// change to a reminder; after days away thousands are due). Counted in SQL where the
+    /// wall-clock time is surely past in any zone; only the reminders near now are read.
+    pub fn due_reminder_count(&self) -> Result<u64> {
+        let clock = self.clock();
+        let (now, zone) = (clock.now(), clock.local_zone());
+        let (certain, upper) = crate::views::today::reminder_window(now);
+        let now_ms = now.timestamp_millis();
+        self.store().read(|c| {
+            let sure = views::count_reminders_between(c, "", &certain, now_ms)?;
+            let near = views::reminders_between(c, &certain, &upper, now_ms, u32::MAX)?;
+            let near_due = near.iter().filter(|r| crate::views::today::reminder_due(r, zone, now).is_some()).count();
+            Ok(sure + near_due as u64)
+        })
     }
 
     /// Snoozes a reminder until `until`; it fires again then.
@@ -261,44 +311,67 @@ impl App {
         self.reminders().get(id)
     }
 
-    /// One look at the clock: announces what is due and not yet announced on this laptop, and
-    /// returns when the next reminder is due.
+    /// One look at the clock: announces what is due and not yet announced on this laptop (one
+    /// [`Event::RemindersDue`] for the whole look), and returns when the next reminder is due.
     fn fire_due(&self) -> Result<Option<DateTime<Utc>>> {
         let clock = self.clock();
         let (now, zone) = (clock.now(), clock.local_zone());
-        let plan = plan(self.pending_until(now, zone)?, now);
+        let (pending, later) = self.pending_until(now, zone)?;
+        let mut plan = plan(pending, now);
+        plan.next = earliest(plan.next, later);
         // One transaction for the whole look: the first look after days away records thousands.
         let superseded: Vec<(&str, i64)> = plan.superseded.iter().map(|p| (p.due.key.as_str(), p.occurrence)).collect();
         let fire: Vec<(&str, i64)> = plan.fire.iter().map(|p| (p.due.key.as_str(), p.occurrence)).collect();
         let newly = sql::record_fired_all(self.store(), &superseded, &fire, now)?;
-        for (p, new) in plan.fire.into_iter().zip(newly) {
-            if new {
-                tracing::debug!(key = %p.due.key, due_at = %p.due.due_at, "reminder due");
-                self.emit(Event::ReminderDue(p.due));
-            }
+        let looked_at = superseded.len() + fire.len();
+        drop((superseded, fire));
+        let due: Vec<DueReminder> = plan.fire.into_iter().zip(newly).filter(|(_, new)| *new).map(|(p, _)| p.due).collect();
+        if !due.is_empty() {
+            tracing::debug!(count = due.len(), newest = %due[due.len() - 1].due_at, "reminders due");
+            self.emit(Event::RemindersDue(due.into()));
+        }
+        if looked_at >= BIG_LOOK {
+            // The first look after days away held thousands of reminders and wrote as many rows.
+            self.store().release_memory()?;
         }
         Ok(plan.next)
     }
 
-    /// Reminders not yet announced that are due by the end of the next sleep: stored ones whose
-    /// wall-clock time can have come in some zone, and renewal steps of contracts ending within
-    /// the renewal window.
-    fn pending_until(&self, now: DateTime<Utc>, zone: Tz) -> Result<Vec<Pending>> {
+    /// Reminders not yet announced that are due at `now`, and the earliest renewal step after
+    /// `now` (for the next look). Stored reminders are those whose wall-clock time can have come
+    /// in some zone by the end of the next sleep (the plan sorts out which are due); renewal
+    /// steps are those of contracts ending within the renewal window. Steps still ahead are only
+    /// timed, not built or checked: on a large book they are tens of thousands at every look.
+    fn pending_until(&self, now: DateTime<Utc>, zone: Tz) -> Result<(Vec<Pending>, Option<DateTime<Utc>>)> {
         let horizon = now + Duration::from_std(WAKE_CAP).unwrap_or_else(|_| Duration::hours(1));
         let upper = (horizon + zone_lead()).naive_utc();
         let today = now.with_timezone(&zone).date_naive();
         let last_end = upper.date() + Duration::days(RENEWAL_DAYS[0]);
         self.store().read(|c| {
             let mut out: Vec<Pending> = sql::unfired_until(c, upper)?.iter().filter_map(|r| pending(r, zone)).collect();
-            for (contract, account) in sql::renewing_contracts(c, today, last_end)? {
-                for p in renewals(&contract, &account, zone) {
-                    if !sql::is_fired(c, &p.due.key, p.occurrence)? {
-                        out.push(p);
+            let mut later = None;
+            sql::for_each_renewing(c, today, last_end, |contract, account| {
+                for step in renewal_steps(&contract.data, zone) {
+                    if step.due_at > now {
+                        later = earliest(later, Some(step.due_at));
+                    } else if !sql::is_fired(c, &renewal_key(contract.id, step.days), sql::wall_key(step.local))? {
+                        out.extend(renewal(&contract, &account, &step));
                     }
                 }
-            }
-            Ok(out)
+                Ok(())
+            })?;
+            Ok((out, later))
         })
+    }
+}
+
+/// A look that handled this many reminders gives back the memory it used.
+const BIG_LOOK: usize = 1_000;
+
+fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -307,7 +380,7 @@ fn matters(kind: EntityKind) -> bool {
     matches!(kind, EntityKind::Reminder | EntityKind::Contract | EntityKind::Account)
 }
 
-async fn run(app: App, mut events: broadcast::Receiver<Event>) {
+async fn run(app: App, mut events: broadcast::Receiver<Event>, looked: watch::Sender<u64>) {
     // The real clock never announces a move; a Notify nobody notifies stands in for it.
     let clock_moved = app.clock().changed().unwrap_or_else(|| Arc::new(Notify::new()));
     loop {
@@ -331,6 +404,7 @@ async fn run(app: App, mut events: broadcast::Receiver<Event>) {
                 RETRY
             }
         };
+        looked.send_modify(|n| *n += 1);
         let sleep = tokio::time::sleep(wait);
         tokio::pin!(sleep);
         loop {

@@ -68,28 +68,29 @@ fn load_reminders(conn: &Connection, sql: &str, upper: &str) -> Result<Vec<Recor
     Ok(out)
 }
 
-/// Live contracts of live accounts ending between `from` and `to` (inclusive), with their
-/// account's name. Uses the `end_date` index: only contracts in the renewal window are read.
-pub fn renewing_contracts(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<(Record<Contract>, String)>> {
-    let rows = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT c.id, a.name FROM contracts c JOIN accounts a ON a.id = c.account_id
-             WHERE c.end_date >= ?1 AND c.end_date <= ?2 AND c.cl % 2 = 1 AND a.cl % 2 = 1
-             ORDER BY c.end_date, c.rid",
-        )?;
-        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, account) in rows {
+/// Calls `f` with each live contract of a live account ending between `from` and `to`
+/// (inclusive) and its account's name, one at a time (thousands are in the window on a large
+/// book). Uses the `end_date` index: only contracts in the renewal window are read.
+pub fn for_each_renewing(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(Record<Contract>, String) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, a.name FROM contracts c JOIN accounts a ON a.id = c.account_id
+         WHERE c.end_date >= ?1 AND c.end_date <= ?2 AND c.cl % 2 = 1 AND a.cl % 2 = 1
+         ORDER BY c.end_date, c.rid",
+    )?;
+    let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let (id, account) = (row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?);
         let Ok(id) = uuid::Uuid::parse_str(&id) else { continue };
         if let Some(rec) = query::get::<Contract>(conn, crate::domain::EntityKind::Contract, &id)? {
-            out.push((rec, account.unwrap_or_default()));
+            f(rec, account.unwrap_or_default())?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether this laptop already notified `key` for `occurrence`.
