@@ -103,6 +103,9 @@ fn open_conn(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
     Ok(conn)
 }
 
+/// The writer's page cache, in KiB (see [`Store::open`]).
+const WRITER_CACHE_KIB: u32 = 131_072;
+
 impl Store {
     /// Opens (creating if needed) the book at `path`, migrating it to this binary's schema.
     pub fn open(path: &Path, key: Key, clock: Arc<dyn Clock>) -> Result<Store> {
@@ -117,7 +120,7 @@ impl Store {
         // The writer gets a larger page cache than readers: a bulk write (an import, a sync
         // catching up) touches index pages all over the book, and re-reading one means
         // decrypting it again. Pages are only held once touched.
-        conn.execute_batch("PRAGMA cache_size = -131072;")?;
+        conn.execute_batch(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB};"))?;
         // The write path prepares a statement per table and per kind of change; rusqlite keeps
         // 16 by default, and a sync applying ops of every kind would re-prepare in turn.
         conn.set_prepared_statement_cache_capacity(128);
@@ -219,6 +222,22 @@ impl Store {
             rusqlite::params![key, json],
         )?;
         Ok(())
+    }
+
+    /// Runs `f` with the writer's page cache bounded to `kib` (a background job that reads much
+    /// of the book once and writes little, such as recomputing every account's health band,
+    /// has no use for 128 MiB of pages it will not read again), then gives back what the cache
+    /// held and restores its size, whether `f` succeeded or not.
+    pub(crate) fn with_writer_cache<R>(&self, kib: u32, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        self.writer()?.conn.execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
+        let out = f();
+        let restored = self
+            .writer()
+            .and_then(|w| Ok(w.conn.execute_batch(&format!("PRAGMA shrink_memory; PRAGMA cache_size = -{WRITER_CACHE_KIB};"))?));
+        trim_heap();
+        let out = out?;
+        restored?;
+        Ok(out)
     }
 
     /// Gives back the memory a bulk write left in the writer's page cache (an import, a sync

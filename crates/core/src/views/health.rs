@@ -11,6 +11,8 @@ use crate::store::health::{refresh_chunk, Band, HealthRow};
 
 /// Accounts recomputed per write transaction (the writer is released between them).
 const CHUNK: u32 = 1_000;
+/// The writer's page cache while it recomputes, in KiB.
+const REFRESH_CACHE_KIB: u32 = 8_192;
 
 /// The stored name of a band (the filter's value).
 pub fn band_name(label: HealthLabel) -> &'static str {
@@ -37,17 +39,22 @@ impl App {
             let until = health_changes_at(&input, today, now, zone, &settings);
             Band { band: band_name(h.label), score: h.score, fresh_until_ms: until.map(|t| t.timestamp_millis()).unwrap_or(i64::MAX) }
         };
-        let mut total = 0u64;
-        loop {
-            let n = refresh_chunk(self.store(), now.timestamp_millis(), today, &basis, CHUNK, &rule)?;
-            if n == 0 {
-                // Recomputing many accounts filled the writer's page cache; nothing else needs it.
-                if total >= u64::from(CHUNK) {
-                    self.store().release_memory()?;
-                }
-                return Ok(total);
-            }
-            total += n as u64;
+        let first = refresh_chunk(self.store(), now.timestamp_millis(), today, &basis, CHUNK, &rule)? as u64;
+        if first < u64::from(CHUNK) {
+            return Ok(first);
         }
+        // Many to recompute (a freshly imported book, settings changed): the refresh reads each
+        // account's inputs once, so a small writer cache does, and 100,000 accounts no longer
+        // fill the 128 MiB one.
+        self.store().with_writer_cache(REFRESH_CACHE_KIB, || {
+            let mut total = first;
+            loop {
+                let n = refresh_chunk(self.store(), now.timestamp_millis(), today, &basis, CHUNK, &rule)?;
+                if n == 0 {
+                    return Ok(total);
+                }
+                total += n as u64;
+            }
+        })
     }
 }
