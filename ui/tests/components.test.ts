@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { describe, expect, it, beforeEach, afterEach, vi } from 'vitest';
 import { mount, unmount, flushSync, tick } from 'svelte';
 import { setBackend } from '../src/lib/api';
 import { FakeBackend } from '../src/lib/fake/index';
@@ -136,5 +136,41 @@ describe('the account list', () => {
     // Scrolling rewrote the row elements that were there instead of replacing them.
     expect(q('.vrow')).toBe(first);
     expect(q('.vrow')?.id).toMatch(/^vrow-44\d$/);
+  });
+
+  it('asks for the rows where a fast drag of the scroll bar comes to rest, not for those flown past', async () => {
+    for (let i = 0; i < 1000; i++) await fake.create('account', { name: `Co ${String(i).padStart(3, '0')}` });
+    (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= class { observe() {} unobserve() {} disconnect() {} };
+    const asked: number[] = [];
+    const list = fake.list.bind(fake);
+    fake.list = ((kind, query) => { if (kind === 'account') asked.push(query.offset ?? 0); return list(kind, query); }) as typeof fake.list;
+    component = mount(Accounts, { target: document.body });
+    const names = () => [...document.querySelectorAll('[data-testid^=account-row-]')].map((r) => r.getAttribute('data-name'));
+    await until(() => names().length > 0);
+    const box = q('[data-testid=account-rows]')!;
+    asked.length = 0;
+    // A frame apart, as a drag does: far from every loaded page each time. The clock is the
+    // test's, so a busy machine cannot stretch a frame into a rest.
+    vi.useFakeTimers();
+    try {
+      for (const row of [150, 300, 450, 600, 750, 900]) {
+        box.scrollTop = row * 40;
+        box.dispatchEvent(new Event('scroll'));
+        flushSync();
+        vi.advanceTimersByTime(16);
+      }
+      expect(asked).toEqual([]);
+      vi.advanceTimersByTime(60);
+    } finally {
+      vi.useRealTimers();
+    }
+    await until(() => names().includes('Co 900'));
+    // Where it rests: row 900 and the rows drawn ahead of it (from 896, on the page before).
+    expect(asked).toEqual([850, 900]);
+    // Scrolling on from there asks for the next page at once.
+    box.scrollTop = 948 * 40;
+    box.dispatchEvent(new Event('scroll'));
+    flushSync();
+    expect(asked).toEqual([850, 900, 950]);
   });
 });
