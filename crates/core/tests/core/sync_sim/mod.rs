@@ -232,6 +232,29 @@ fn create(app: &App, kind: EntityKind, n: u32) {
     };
 }
 
+/// The typed tokens (`w<device>x<n>`) in a word.
+fn tokens_in(word: &str) -> Vec<String> {
+    let b = word.as_bytes();
+    let digits = |from: usize| (from..b.len()).find(|&k| !b[k].is_ascii_digit()).unwrap_or(b.len());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'w' {
+            let x = digits(i + 1);
+            if x > i + 1 && b.get(x) == Some(&b'x') {
+                let end = digits(x + 1);
+                if end > x + 1 {
+                    out.push(word[i..end].to_string());
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 fn pick<T: Copy>(items: &[T], r: u8) -> Option<T> {
     (!items.is_empty()).then(|| items[r as usize % items.len()])
 }
@@ -328,6 +351,9 @@ impl Sim {
                 } else {
                     let Some(at) = pick(&(0..words.len()).collect::<Vec<_>>(), p) else { return };
                     let gone = words.remove(at);
+                    // Words typed at the same place on two devices merge into one (`w0x7w1x5`):
+                    // deleting it deletes each.
+                    self.removed.extend(tokens_in(&gone));
                     self.removed.insert(gone);
                 }
                 let mut m = Map::new();
@@ -537,4 +563,26 @@ fn two_devices_editing_the_same_note_and_field_offline_keep_every_word_and_the_l
     assert_eq!(app.conflicts().expect("conflicts").len(), 1, "the industry both changed is a conflict: {}", app.canonical_dump().unwrap());
     let note = app.notes().list(&ListQuery::default()).expect("notes").items.remove(0);
     assert!(note.data.body.contains("w0x6") && note.data.body.contains("w1x7"), "both devices' words: {}", note.data.body);
+}
+
+/// Found by the simulation in CI: two devices type into the same empty agenda at the same place
+/// while apart; the merge joins the two words into one (`w0x7w1x5`: neither typed a space), and
+/// deleting that word deletes both. Nothing is lost that nobody deleted.
+#[test]
+fn words_typed_at_the_same_place_join_and_deleting_the_joined_word_deletes_both() {
+    let actions = vec![
+        Action::Create(125, 177),
+        Action::Sync(187),
+        Action::Partition(19),
+        Action::Partition(125),
+        Action::TypeText(91, 243, 0),
+        Action::Sync(30),
+        Action::TypeText(2, 171, 0),
+        Action::Sync(29),
+        Action::Sync(6),
+        Action::DeleteWord(158, 51, 0),
+    ];
+    run_case(2, false, vec![0; 6], vec![Fault::Duplicate], actions, 0);
+    assert_eq!(tokens_in("start3w0x7w1x55"), ["w0x7", "w1x55"]);
+    assert!(tokens_in("w0x").is_empty() && tokens_in("wx7").is_empty());
 }
