@@ -55,7 +55,7 @@ pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
         if let Some(state) = handle.try_state::<crate::commands::sync::SyncState>() {
             state.set(rapport_core::sync::start_sync(app.clone()));
         }
-        let engines = tauri::async_runtime::spawn(start_reminders(handle.clone(), app.clone(), first_screen));
+        let engines = tauri::async_runtime::spawn(start_upkeep(handle.clone(), app.clone(), first_screen));
         loop {
             match events.recv().await {
                 Ok(Event::Changed { kind, ids }) => {
@@ -84,7 +84,7 @@ pub fn forward(handle: AppHandle, app: App, first_screen: UiReady) {
 /// for weeks each is seconds of work (announcing 16,000 reminders; recomputing 100,000 bands),
 /// and together they held some 35 MiB more at once and both cores while the AE was already
 /// scrolling.
-async fn start_reminders(handle: AppHandle, app: App, first_screen: UiReady) {
+async fn start_upkeep(handle: AppHandle, app: App, first_screen: UiReady) {
     let _ = tauri::async_runtime::spawn_blocking(move || first_screen.wait(FIRST_SCREEN_WAIT)).await;
     tracing::debug!(since_start_ms = crate::startup::ms(), "reminders engine starting");
     let engine = app.start_reminders();

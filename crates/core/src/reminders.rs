@@ -15,7 +15,6 @@ use crate::domain::{Contract, EntityKind, Id, Record, Reminder};
 use crate::error::{Error, Result};
 use crate::store::query;
 use crate::store::reminders as sql;
-use crate::store::views;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -261,14 +260,8 @@ impl App {
     pub fn due_reminder_count(&self) -> Result<u64> {
         let clock = self.clock();
         let (now, zone) = (clock.now(), clock.local_zone());
-        let (certain, upper) = crate::views::today::reminder_window(now);
-        let now_ms = now.timestamp_millis();
-        self.store().read(|c| {
-            let sure = views::count_reminders_between(c, "", &certain, now_ms)?;
-            let near = views::reminders_between(c, &certain, &upper, now_ms, u32::MAX)?;
-            let near_due = near.iter().filter(|r| crate::views::today::reminder_due(r, zone, now).is_some()).count();
-            Ok(sure + near_due as u64)
-        })
+        let (sure, near_due) = self.store().read(|c| crate::views::today::reminders_due_near(c, now, zone))?;
+        Ok(sure + near_due.len() as u64)
     }
 
     /// Snoozes a reminder until `until`; it fires again then.

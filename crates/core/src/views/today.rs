@@ -108,20 +108,18 @@ impl App {
         let date = local_date(now, zone);
         let (start, end) = day_bounds(zone, date);
         let now_ms = now.timestamp_millis();
-        let (certain, upper) = reminder_window(now);
+        let (certain, _) = reminder_window(now);
         self.store().read(|conn| {
             sv::snapshot(conn, |c| {
                 let (meetings, meetings_total) =
                     sv::meetings_starting(c, start.timestamp_millis(), end.timestamp_millis(), LIST_LIMIT)?;
                 let (tasks, tasks_total) = sv::tasks_due_by(c, date, LIST_LIMIT)?;
                 let sure = sv::reminders_between(c, "", &certain, now_ms, LIST_LIMIT)?;
-                let sure_total = sv::count_reminders_between(c, "", &certain, now_ms)?;
-                let near = sv::reminders_between(c, &certain, &upper, now_ms, 10_000)?;
+                let (sure_total, near_due) = reminders_due_near(c, now, zone)?;
                 let until = date + chrono::Duration::days(settings.renewal_window_days);
                 let (renewals, renewals_total) = sv::contracts_ending(c, date, until, LIST_LIMIT)?;
                 let (cold, cold_total) = sv::cold_accounts(c, now_ms, cadences(&settings), COLD_LIMIT)?;
 
-                let near_due: Vec<ReminderDue> = near.iter().filter_map(|r| reminder_due(r, zone, now)).collect();
                 let mut reminders: Vec<ReminderDue> = sure.iter().filter_map(|r| reminder_due(r, zone, now)).collect();
                 let reminders_total = sure_total + near_due.len() as u64;
                 reminders.extend(near_due);
@@ -227,6 +225,17 @@ fn today_meeting(m: MeetingRow) -> TodayMeeting {
         account_id: m.account_id,
         account_name: m.account_name,
     }
+}
+
+/// How many stored reminders are surely due at `now` whatever their zone (counted in SQL), and
+/// those near now that are due in their zone: together, every stored reminder due at `now`
+/// (Today's list and the badge).
+pub(crate) fn reminders_due_near(c: &rusqlite::Connection, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<(u64, Vec<ReminderDue>)> {
+    let (certain, upper) = reminder_window(now);
+    let now_ms = now.timestamp_millis();
+    let sure_total = sv::count_reminders_between(c, "", &certain, now_ms)?;
+    let near = sv::reminders_between(c, &certain, &upper, now_ms, 10_000)?;
+    Ok((sure_total, near.iter().filter_map(|r| reminder_due(r, zone, now)).collect()))
 }
 
 /// The reminder, if it is due at `now` (its wall-clock time read in its own zone, or in the
