@@ -189,12 +189,16 @@ fn show_due_count(handle: &AppHandle, app: &App) {
     let _ = window.set_badge_count((count > 0).then_some(i64::try_from(count).unwrap_or(i64::MAX)));
 }
 
-/// Starts forwarding when the book opened; a book that did not open has nothing to say.
+/// Starts forwarding once the book is open (it opens on a thread while the window starts, so
+/// this waits for it off the main thread); a book that did not open has nothing to say.
 pub fn start(handle: &AppHandle) {
-    let Some(book) = handle.try_state::<Book>() else { return };
-    if let Ok(app) = book.opened() {
-        forward(handle.clone(), app.clone(), book.ui_ready_signal());
-    }
+    let handle = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let Some(book) = handle.try_state::<Book>() else { return };
+        if let Ok(app) = book.opened() {
+            forward(handle.clone(), app.clone(), book.ui_ready_signal());
+        }
+    });
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Today, read ahead while the window starts.
 //!
 //! Between opening the book and the page's first `today` call the window and WebKit's
-//! processes start: about 300 ms in which the book is idle. Today is read then, on another
-//! thread, and handed to that first call if nothing changed in the book since. On the
+//! processes start: about 300 ms in which the book is idle. Today is read then, on the thread
+//! that opened the book, and handed to that first call if nothing changed in the book since. On the
 //! 100,000-account book Today read cold takes 110-140 ms: it moves off the start's path.
 
 use rapport_core::views::Today;
@@ -15,7 +15,8 @@ use tokio::sync::broadcast::{self, error::TryRecvError};
 /// How old a read-ahead Today may be when it is handed out.
 const FRESH_FOR: Duration = Duration::from_secs(5);
 
-struct Ahead {
+/// Today as read ahead, and whether the book changed since.
+pub struct Ahead {
     today: Today,
     at: Instant,
     /// Core's events since just before the read: any event means the book may have changed.
@@ -26,26 +27,33 @@ struct Ahead {
 #[derive(Default)]
 pub struct FirstToday(Mutex<Option<JoinHandle<Option<Ahead>>>>);
 
+/// Reads Today now, for the first `today` call (on the thread that opened the book). `events`
+/// must be subscribed before anyone else could change the book, so every change since is seen.
+pub fn read(app: App, events: broadcast::Receiver<Event>) -> Option<Ahead> {
+    let t = Instant::now();
+    match app.today() {
+        Ok(today) => {
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, since_start_ms = crate::startup::ms(), "Today read ahead");
+            Some(Ahead { today, at: Instant::now(), events })
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read Today ahead");
+            None
+        }
+    }
+}
+
 impl FirstToday {
+    /// Today as `thread` reads it ([`read`]).
+    pub fn from_thread(thread: JoinHandle<Option<Ahead>>) -> FirstToday {
+        FirstToday(Mutex::new(Some(thread)))
+    }
+
     /// Starts reading Today on a thread of its own.
-    pub fn read_ahead(app: App) -> FirstToday {
-        // Subscribed before the read, so a change made while it runs is seen too.
+    #[cfg(test)]
+    fn read_ahead(app: App) -> FirstToday {
         let events = app.subscribe();
-        let spawned = std::thread::Builder::new().name("first-screen".into()).spawn(move || {
-            let t = Instant::now();
-            match app.today() {
-                Ok(today) => {
-                    tracing::debug!(ms = t.elapsed().as_millis() as u64, since_start_ms = crate::startup::ms(), "Today read ahead");
-                    Some(Ahead { today, at: Instant::now(), events })
-                }
-                Err(e) => {
-                    tracing::debug!(error = %e, "could not read Today ahead");
-                    None
-                }
-            }
-        });
-        let thread = spawned.map_err(|e| tracing::warn!(error = %e, "could not start reading Today ahead")).ok();
-        FirstToday(Mutex::new(thread))
+        FirstToday::from_thread(std::thread::spawn(move || read(app, events)))
     }
 
     /// The read-ahead Today, once, if the book has not changed since it was read and it is

@@ -48,22 +48,13 @@ fn main() -> ExitCode {
     };
 
     rapport_core::store::limit_sqlite_memory(SQLITE_MEMORY_MIB);
-    // A failure to open is shown in the window (the UI asks again), so the app still starts.
+    // The book opens (and Today is read ahead) on a thread while the window starts; a book that
+    // does not open is shown in the window (the UI asks again), so the app still starts.
     let opened = match book::open(&args.source) {
         Ok(opened) => opened,
         Err(message) => {
             eprintln!("rapport: {message}");
             return ExitCode::FAILURE;
-        }
-    };
-    let first_today = match opened.book.opened() {
-        Ok(app) => {
-            tracing::info!(book = %app.store().path().display(), since_start_ms = startup::ms(), "book open");
-            first_screen::FirstToday::read_ahead(app.clone())
-        }
-        Err(e) => {
-            tracing::error!(code = %e.code, "cannot open the book: {}", e.message);
-            first_screen::FirstToday::default()
         }
     };
 
@@ -76,7 +67,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(remember_window_state)
         .manage(opened.book)
-        .manage(first_today)
+        .manage(opened.first_today)
         .manage(commands::sync::SyncState::default())
         .invoke_handler(specta.invoke_handler())
         .on_page_load(|_, payload| tracing::debug!(since_start_ms = startup::ms(), event = ?payload.event(), "page load"))
