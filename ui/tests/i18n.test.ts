@@ -78,6 +78,13 @@ describe('translate', () => {
     expect(translate('it', 'sync.state.offline', { count: 3 })).toBe('Offline: 3 modifiche verranno sincronizzate');
   });
 
+  it("writes numbers in each language's own way, one after another", () => {
+    expect(translate('en', 'accounts.count', { count: 12345 })).toBe('12,345 accounts');
+    expect(translate('pl', 'accounts.count', { count: 12345 })).toBe('12\u00a0345 klientów');
+    expect(translate('es', 'accounts.count', { count: 12345 })).toBe('12.345 cuentas');
+    expect(translate('en', 'accounts.count', { count: 2000 })).toBe('2,000 accounts');
+  });
+
   it('shows the key rather than nothing when a message is unknown', () => {
     expect(translate('it', 'no.such.key')).toBe('no.such.key');
   });
