@@ -1,12 +1,12 @@
 //! Which book the shell opens, and how it is unlocked.
 
 use crate::args::Source;
+use crate::first_screen::{self, FirstToday};
 use crate::ipc::IpcError;
 use rapport_core::demo::{self, DemoSize};
 use rapport_core::security::{self, Unlock};
 use rapport_core::{App, Key, SystemClock, WireError};
 use std::path::{Path, PathBuf};
-use crate::first_screen::{self, FirstToday};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -28,11 +28,9 @@ pub const RECOVERY_KEY_ENV: &str = "RAPPORT_RECOVERY_KEY";
 /// D-Bus round trips and SQLCipher's first pages no longer delay the window); the first caller
 /// that needs it waits for that thread, every later one finds it here.
 pub struct Book {
-    opened: OnceLock<Result<App, WireError>>,
+    opened: OnceLock<Unlocked>,
     /// Where the opening thread hands the book over, until the first caller takes it.
     arriving: Mutex<Option<Receiver<Unlocked>>>,
-    /// The recovery key of a book created just now: handed to the UI once, then forgotten.
-    recovery_key: Mutex<Option<String>>,
     /// When the shell started opening the book, for the `ui ready` line.
     started: Instant,
     ui_ready: UiReady,
@@ -41,7 +39,8 @@ pub struct Book {
 /// What the opening thread hands over.
 struct Unlocked {
     app: Result<App, WireError>,
-    recovery_key: Option<String>,
+    /// The recovery key of a book created just now: handed to the UI once, then forgotten.
+    recovery_key: Mutex<Option<String>>,
 }
 
 /// Whether the UI has shown its first screen's data; background work that can wait (bringing
@@ -77,30 +76,26 @@ impl Book {
 
     /// The book, once its opening thread is done (waits for it the first time).
     pub fn opened(&self) -> Result<&App, &WireError> {
-        self.opened
-            .get_or_init(|| {
-                let arrived = self.arriving.lock().ok().and_then(|mut a| a.take()).and_then(|rx| rx.recv().ok());
-                match arrived {
-                    Some(Unlocked { app, recovery_key }) => {
-                        if let Ok(mut k) = self.recovery_key.lock() {
-                            *k = recovery_key;
-                        }
-                        app
-                    }
-                    None => Err(WireError {
-                        code: "internal".into(),
-                        message: "the book could not be opened: the thread opening it stopped".into(),
-                        field: None,
-                    }),
-                }
-            })
-            .as_ref()
+        self.unlocked().app.as_ref()
     }
 
     /// The recovery key, the first time only.
     pub fn take_recovery_key(&self) -> Option<String> {
-        let _ = self.opened();
-        self.recovery_key.lock().ok().and_then(|mut k| k.take())
+        self.unlocked().recovery_key.lock().ok().and_then(|mut k| k.take())
+    }
+
+    fn unlocked(&self) -> &Unlocked {
+        self.opened.get_or_init(|| {
+            let arrived = self.arriving.lock().ok().and_then(|mut a| a.take()).and_then(|rx| rx.recv().ok());
+            arrived.unwrap_or_else(|| Unlocked {
+                app: Err(WireError {
+                    code: "internal".into(),
+                    message: "the book could not be opened: the thread opening it stopped".into(),
+                    field: None,
+                }),
+                recovery_key: Mutex::new(None),
+            })
+        })
     }
 
     /// Logs `ui ready` the first time the UI says Today has rendered its data.
@@ -152,7 +147,7 @@ pub fn open(source: &Source) -> Result<Opened, String> {
         .name("open-book".into())
         .spawn(move || {
             let unlocked = if demo {
-                Unlocked { app: open_demo(&path).map_err(|e| e.to_wire()), recovery_key: None }
+                Unlocked { app: open_demo(&path).map_err(|e| e.to_wire()), recovery_key: Mutex::new(None) }
             } else {
                 open_book(&path)
             };
@@ -176,7 +171,6 @@ pub fn open(source: &Source) -> Result<Opened, String> {
     let book = Book {
         opened: OnceLock::new(),
         arriving: Mutex::new(Some(rx)),
-        recovery_key: Mutex::new(None),
         started: Instant::now(),
         ui_ready: UiReady::default(),
     };
@@ -194,8 +188,8 @@ fn open_book(path: &Path) -> Unlocked {
         Unlock::Keyring
     };
     match security::open_book(path, unlock, Arc::new(SystemClock)) {
-        Ok(opened) => Unlocked { app: Ok(opened.app), recovery_key: opened.recovery_key.map(|k| k.0) },
-        Err(e) => Unlocked { app: Err(e.to_wire()), recovery_key: None },
+        Ok(opened) => Unlocked { app: Ok(opened.app), recovery_key: Mutex::new(opened.recovery_key.map(|k| k.0)) },
+        Err(e) => Unlocked { app: Err(e.to_wire()), recovery_key: Mutex::new(None) },
     }
 }
 

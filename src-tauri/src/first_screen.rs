@@ -24,7 +24,6 @@ pub struct Ahead {
 }
 
 /// Tauri state: the thread reading Today ahead, until the first `today` call takes its result.
-#[derive(Default)]
 pub struct FirstToday(Mutex<Option<JoinHandle<Option<Ahead>>>>);
 
 /// Reads Today now, for the first `today` call (on the thread that opened the book). `events`
