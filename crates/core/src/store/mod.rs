@@ -100,6 +100,10 @@ fn open_conn(path: &Path, key: &Key, flags: OpenFlags) -> Result<Connection> {
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32000;",
     )?;
+    // The query planner's stability guarantee: without it SQLite compiles a bound `LIMIT ?`
+    // (and a value matched against a partial index) into the plan, so every new binding
+    // recompiles the cached statement on its next step.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
@@ -342,4 +346,24 @@ fn ensure_identity(conn: &Connection) -> Result<DeviceInfo> {
     conn.execute("INSERT OR IGNORE INTO devices (id) VALUES (?1)", [device.to_string()])?;
     let idx: i64 = conn.query_row("SELECT idx FROM devices WHERE id = ?1", [device.to_string()], |r| r.get(0))?;
     Ok(DeviceInfo { device, idx, space })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_book_connection_keeps_a_limit_query_compiled_whatever_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        let conn = open_conn(&dir.path().join("book.db"), &Key::Raw([7; 32]), flags).unwrap();
+        conn.execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);").unwrap();
+        for limit in 1..=3 {
+            let mut stmt = conn.prepare_cached("SELECT n FROM t ORDER BY n LIMIT ?1").unwrap();
+            let got: Vec<i64> = stmt.query_map([limit], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            assert_eq!(got, (1..=limit).collect::<Vec<i64>>());
+        }
+        let stmt = conn.prepare_cached("SELECT n FROM t ORDER BY n LIMIT ?1").unwrap();
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "a new LIMIT recompiled the statement");
+    }
 }

@@ -115,6 +115,9 @@ pub(super) fn version_vector(conn: &Connection, space: Uuid) -> Result<VersionVe
     Ok(vv)
 }
 
+/// One device's ops in a space after a seq, up to its top; run once per device a pull reads.
+const PULL_DEVICE: &str = "SELECT seq, body FROM ops WHERE space = ?1 AND device = ?2 AND seq > ?3 AND seq <= ?4 ORDER BY seq LIMIT ?5";
+
 /// Ops after `cursor`, bounded by the space's version vector: `known` (committed, from the
 /// cache) or read here, in which case it is returned for the cache. Every op up to a vector's
 /// seq is committed, so a read that cannot see them yet serves fewer and says `has_more`.
@@ -130,9 +133,7 @@ pub(super) fn pull(conn: &mut Connection, space: Uuid, cursor: VersionVector, li
     let mut next = cursor;
     let mut ops = Vec::new();
     {
-        let mut stmt = tx.prepare_cached(
-            "SELECT seq, body FROM ops WHERE space = ?1 AND device = ?2 AND seq > ?3 AND seq <= ?4 ORDER BY seq LIMIT ?5",
-        )?;
+        let mut stmt = tx.prepare_cached(PULL_DEVICE)?;
         for (device, top) in &tops.0 {
             let seen = next.get(device);
             if seen >= *top {
@@ -276,5 +277,28 @@ mod tests {
         assert_eq!(stored(&conn, c), [1]);
         let vv = version_vector(&conn, space).unwrap();
         assert_eq!((vv.get(&a), vv.get(&b), vv.get(&c)), (3, 0, 1));
+    }
+
+    #[test]
+    fn a_pull_over_many_devices_reads_them_with_one_compiled_statement() {
+        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        let mut conn = store.conn.lock().unwrap();
+        let space = Uuid::from_u128(1);
+        let devices: Vec<Uuid> = (0..5).map(|i| Uuid::from_u128(100 + i)).collect();
+        let pushes: Vec<Vec<IncomingOp>> = devices.iter().enumerate().map(|(i, d)| (1..=i as u64 + 1).map(|s| op(space, *d, s)).collect()).collect();
+        let group: Vec<(Uuid, &[IncomingOp])> = devices.iter().zip(&pushes).map(|(d, ops)| (*d, ops.as_slice())).collect();
+        push_group(&mut conn, &group, &[]).unwrap();
+
+        // 15 ops from 5 devices, 7 at a time: each device's query asks for what is left of the
+        // page, a different LIMIT every time.
+        let (first, _) = pull(&mut conn, space, VersionVector::default(), 7, None).unwrap();
+        let (second, _) = pull(&mut conn, space, first.cursor.clone(), 7, None).unwrap();
+        let (third, _) = pull(&mut conn, space, second.cursor.clone(), 7, None).unwrap();
+        assert_eq!((first.ops.len(), second.ops.len(), third.ops.len()), (7, 7, 1));
+        assert!(!third.has_more);
+
+        let stmt = conn.prepare_cached(PULL_DEVICE).unwrap();
+        assert!(stmt.get_status(rusqlite::StatementStatus::VmStep) > 0, "the pulls ran the cached statement");
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0, "a new LIMIT recompiled the statement");
     }
 }
