@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run<S: SyncStore>(config: &Config, store: S) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = rapport_server::listen(config.listen).with_context(|| format!("listening on {}", config.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = ?config.database, backend = store.backend(), "rapport-server serving");
     let mut out = std::io::stdout().lock();

@@ -63,3 +63,33 @@ fn bad_arguments_exit_with_usage() {
     assert!(err.contains("unsupported database URL") && err.contains("Usage:"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+/// 1,500 devices connecting at once, before the server accepts any: each handshake completes
+/// in the listen queue. With tokio's default queue of 1,024 the rest would wait for their SYN's
+/// resend, a second later (the timeout below is shorter than that).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_connections_waits_in_the_listen_queue_instead_of_being_dropped() {
+    let listener = rapport_server::listen("127.0.0.1:0".parse().unwrap()).expect("listen");
+    let addr = listener.local_addr().unwrap();
+    let connects: Vec<_> = (0..1_500)
+        .map(|_| {
+            tokio::spawn(async move {
+                tokio::time::timeout(std::time::Duration::from_millis(900), tokio::net::TcpStream::connect(addr)).await
+            })
+        })
+        .collect();
+    let mut open = Vec::new();
+    let mut waiting = 0;
+    for c in connects {
+        match c.await.unwrap() {
+            Ok(Ok(stream)) => open.push(stream),
+            Ok(Err(e)) => panic!("a connection was refused: {e}"),
+            Err(_) => waiting += 1,
+        }
+    }
+    assert_eq!((open.len(), waiting), (1_500, 0), "connections left waiting for a resent SYN");
+    // And the server takes them all from the queue.
+    for _ in 0..1_500 {
+        tokio::time::timeout(std::time::Duration::from_secs(5), listener.accept()).await.expect("queued").expect("accept");
+    }
+}
