@@ -59,6 +59,12 @@ pub fn build_release_app(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `RAPPORT_BENCH_APP_LOG`: the app's `RUST_LOG` (e.g. `rapport=debug`); its lines that say
+/// `since_start_ms` (the start's phases) are then copied to the bench's stderr.
+fn app_log() -> Option<String> {
+    std::env::var("RAPPORT_BENCH_APP_LOG").ok().filter(|v| !v.is_empty())
+}
+
 /// One launch: milliseconds from spawn until the UI logged `ui ready`.
 fn start_to_interactive(bin: &Path, book: &Path, recovery_key: &str) -> Result<f64> {
     let started = Instant::now();
@@ -66,7 +72,7 @@ fn start_to_interactive(bin: &Path, book: &Path, recovery_key: &str) -> Result<f
         .arg("--book")
         .arg(book)
         .env("RAPPORT_RECOVERY_KEY", recovery_key)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", app_log().unwrap_or_else(|| "info".into()))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -74,7 +80,11 @@ fn start_to_interactive(bin: &Path, book: &Path, recovery_key: &str) -> Result<f
     let stderr = child.stderr.take().ok_or_else(|| anyhow!("no stderr"))?;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let echo = app_log().is_some();
         for line in BufReader::new(stderr).lines().map_while(std::io::Result::ok) {
+            if echo && line.contains("since_start_ms") {
+                eprintln!("{line}");
+            }
             if line.contains("ui ready") {
                 let _ = tx.send(Ok(()));
             } else if line.contains("cannot open the book") {
