@@ -29,6 +29,37 @@ pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpList
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// Lets the server hold as many open files as the system allows it: the soft limit on open
+/// files is raised to the hard one, as Go's runtime and many servers do at start. Each device
+/// holds a connection (its `/v1/events` stream stays open), and a service started by systemd
+/// gets a soft limit of 1,024 by default (the hard one is 524,288), so a team of a thousand
+/// devices would leave the server unable to accept more: the kernel refuses it a descriptor
+/// and the devices past the limit wait. Returns the limit before and after (`None` where the
+/// platform has none to raise).
+pub fn raise_open_files_limit() -> std::io::Result<Option<(u64, u64)>> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit and setrlimit only read and write the struct given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let before = lim.rlim_cur;
+        if lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            // SAFETY: as above.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        Ok(Some((before, lim.rlim_cur)))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok(None)
+    }
+}
+
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
 pub fn now_millis() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)

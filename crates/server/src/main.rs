@@ -24,6 +24,11 @@ async fn main() -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     }
+    match rapport_server::raise_open_files_limit() {
+        Ok(Some((before, after))) => tracing::debug!(before, after, "open files limit"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not raise the open files limit"),
+    }
     match &config.database {
         Database::Sqlite(path) => {
             let store = SqliteStore::open(path).with_context(|| format!("opening the database {}", path.display()))?;

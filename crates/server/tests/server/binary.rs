@@ -4,13 +4,22 @@ use crate::support::PgDb;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::process::{Child, Command, Stdio};
 
-/// Starts the binary and returns it with the base URL from its one stdout line.
-fn start(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> (Child, String) {
+/// The binary's command, not started yet.
+fn command(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport-server"));
     cmd.args(args).current_dir(cwd).stdout(Stdio::piped()).stderr(Stdio::piped()).env_remove("RAPPORT_SERVER_DATABASE_URL");
     for (k, v) in env {
         cmd.env(k, v);
     }
+    cmd
+}
+
+/// Starts the binary and returns it with the base URL from its one stdout line.
+fn start(args: &[&str], env: &[(&str, &str)], cwd: &std::path::Path) -> (Child, String) {
+    spawn(command(args, env, cwd))
+}
+
+fn spawn(mut cmd: Command) -> (Child, String) {
     let mut child = cmd.spawn().expect("spawn rapport-server");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("read stdout");
@@ -92,4 +101,51 @@ async fn a_burst_of_connections_waits_in_the_listen_queue_instead_of_being_dropp
     for _ in 0..1_500 {
         tokio::time::timeout(std::time::Duration::from_secs(5), listener.accept()).await.expect("queued").expect("accept");
     }
+}
+
+/// Started with a soft limit of 64 open files (as a service gets 1,024 from systemd), the server
+/// still holds 300 devices' connections open at once and answers each: it raises the soft limit
+/// to the hard one at start. Without that it runs out of descriptors after some 50 and the
+/// rest are never answered.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_server_holds_more_connections_than_its_inherited_open_files_limit() {
+    use std::io::Write as _;
+    use std::os::unix::process::CommandExt as _;
+    const SOFT: libc::rlim_t = 64;
+    const CONNECTIONS: usize = 300;
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes the struct given.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    assert!(lim.rlim_max >= 2 * CONNECTIONS as libc::rlim_t, "the hard limit on open files ({}) is too low for this test", lim.rlim_max);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&["--listen", "127.0.0.1:0", "--data-dir", dir.path().to_str().unwrap()], &[], dir.path());
+    // SAFETY: between fork and exec only setrlimit runs, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            lim.rlim_cur = SOFT;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let (mut child, base) = spawn(cmd);
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut open = Vec::new();
+    for i in 0..CONNECTIONS {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        stream.write_all(b"GET /health HTTP/1.1\r\nHost: rapport\r\n\r\n").unwrap();
+        let mut head = [0u8; 12];
+        let answered = stream.read_exact(&mut head).is_ok();
+        assert!(answered && &head == b"HTTP/1.1 200", "connection {i} of {CONNECTIONS} was not answered while {} were open", open.len());
+        open.push(stream); // kept open, as a device's event stream is
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
