@@ -13,6 +13,7 @@ on_both_backends!(
     a_device_has_one_sequence_across_spaces_and_a_cursor_per_space,
     pull_pages_with_has_more_and_resumes_where_it_stopped,
     concurrent_pushes_of_one_device_store_each_op_once,
+    concurrent_pushes_that_continue_a_devices_ops_store_each_op_once,
     unknown_fields_and_newer_schemas_pass_through_untouched,
     the_state_keeps_each_fields_highest_clock_and_the_highest_causal_length,
 );
@@ -135,6 +136,29 @@ async fn concurrent_pushes_of_one_device_store_each_op_once<S: SyncStore>(s: S) 
     let res = s.pull(space, VersionVector::default(), 1000).await.unwrap();
     assert_eq!(res.parsed().unwrap().iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=40).collect::<Vec<_>>());
     assert_eq!(s.counts().await.unwrap().ops, 40);
+}
+
+/// Racing pushes that all start right after what the device has stored (the one-statement way
+/// on PostgreSQL): one wins, the others find the device's top moved and store only the rest.
+async fn concurrent_pushes_that_continue_a_devices_ops_store_each_op_once<S: SyncStore>(s: S) {
+    let (space, dev) = (id(1), id(10));
+    push_ok(&s, dev, ops(space, dev, 1, 5)).await;
+    let tasks: Vec<_> = (1..=8u64)
+        .map(|n| {
+            let s = s.clone();
+            tokio::spawn(async move { s.push(dev, incoming(ops(space, dev, 6, 5 + n * 5))).await })
+        })
+        .collect();
+    for t in tasks {
+        assert!(matches!(t.await.unwrap().unwrap(), PushOutcome::Accepted { .. }));
+    }
+    let res = s.pull(space, VersionVector::default(), 1000).await.unwrap();
+    assert_eq!(res.parsed().unwrap().iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=45).collect::<Vec<_>>());
+    assert_eq!(s.counts().await.unwrap().ops, 45);
+    assert_eq!(s.version_vector(space).await.unwrap().get(&dev), 45);
+    // The next push follows on from 45; one that starts further on is a gap.
+    assert!(matches!(s.push(dev, incoming(ops(space, dev, 47, 48))).await.unwrap(), PushOutcome::Gap { expected_seq: 46 }));
+    assert_eq!(push_ok(&s, dev, ops(space, dev, 46, 48)).await, 48);
 }
 
 async fn unknown_fields_and_newer_schemas_pass_through_untouched<S: SyncStore>(s: S) {

@@ -6,10 +6,196 @@ use rapport_core::hlc::Hlc;
 use rapport_core::sync::protocol::{FieldState, SnapshotRow, TextUpdate, VersionVector};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
 use uuid::Uuid;
 
 pub(super) async fn push(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Result<PushOutcome> {
-    // Four round trips: BEGIN, lock the device's row, one statement for every write, COMMIT.
+    // The usual push continues the device's ops where the server has them: one statement,
+    // one round trip. A retry, a gap or a device's first push take the checked way.
+    if let Some(outcome) = push_following_on(pool, device, ops).await? {
+        return Ok(outcome);
+    }
+    push_checked(pool, device, ops).await
+}
+
+/// Every write of a push, as arrays for UNNEST (one statement per table).
+struct Writes<'a> {
+    spaces: Vec<Uuid>,
+    seqs: Vec<i64>,
+    hlcs: Vec<i64>,
+    bodies: Vec<&'a str>,
+    tops: (Vec<Uuid>, Vec<i64>),
+    records: (Vec<Uuid>, Vec<&'a str>, Vec<Uuid>, Vec<i64>),
+    fields: FieldColumns<'a>,
+    texts: TextColumns<'a>,
+}
+
+/// space, table, row, field, hlc, device, value.
+type FieldColumns<'a> = (Vec<Uuid>, Vec<&'a str>, Vec<Uuid>, Vec<&'a str>, Vec<i64>, Vec<Uuid>, Vec<&'a str>);
+/// space, table, row, field, device, seq, update.
+type TextColumns<'a> = (Vec<Uuid>, Vec<&'a str>, Vec<Uuid>, Vec<&'a str>, Vec<Uuid>, Vec<i64>, Vec<&'a [u8]>);
+
+impl<'a> Writes<'a> {
+    fn of(new_ops: &[&'a IncomingOp], state: &'a StateWrites) -> Self {
+        let mut w = Writes {
+            spaces: vec![],
+            seqs: vec![],
+            hlcs: vec![],
+            bodies: vec![],
+            tops: Default::default(),
+            records: Default::default(),
+            fields: Default::default(),
+            texts: Default::default(),
+        };
+        let mut space_tops: BTreeMap<Uuid, i64> = BTreeMap::new();
+        for IncomingOp { op, raw } in new_ops {
+            w.spaces.push(op.space);
+            w.seqs.push(op.seq as i64);
+            w.hlcs.push(op.hlc.as_i64());
+            w.bodies.push(raw.as_str());
+            space_tops.insert(op.space, op.seq as i64);
+        }
+        w.tops = space_tops.into_iter().unzip();
+        for ((space, table, row), cl) in &state.records {
+            w.records.0.push(*space);
+            w.records.1.push(table.as_str());
+            w.records.2.push(*row);
+            w.records.3.push(*cl);
+        }
+        for ((space, table, row, field), (hlc, device, value)) in &state.fields {
+            w.fields.0.push(*space);
+            w.fields.1.push(table.as_str());
+            w.fields.2.push(*row);
+            w.fields.3.push(field.as_str());
+            w.fields.4.push(*hlc);
+            w.fields.5.push(*device);
+            w.fields.6.push(value.as_str());
+        }
+        for (space, table, row, field, device, seq, update) in &state.texts {
+            w.texts.0.push(*space);
+            w.texts.1.push(table.as_str());
+            w.texts.2.push(*row);
+            w.texts.3.push(field.as_str());
+            w.texts.4.push(*device);
+            w.texts.5.push(*seq);
+            w.texts.6.push(update.as_slice());
+        }
+        w
+    }
+
+    /// Binds $1 (the device) to $26 (its new top seq) for [`write_sql`].
+    fn bind<'q, O>(
+        &'q self,
+        q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+        device: Uuid,
+        top: i64,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+        let (r, f, x) = (&self.records, &self.fields, &self.texts);
+        q.bind(device)
+            .bind(&self.spaces)
+            .bind(&self.seqs)
+            .bind(&self.hlcs)
+            .bind(&self.bodies)
+            .bind(&r.0)
+            .bind(&r.1)
+            .bind(&r.2)
+            .bind(&r.3)
+            .bind(&f.0)
+            .bind(&f.1)
+            .bind(&f.2)
+            .bind(&f.3)
+            .bind(&f.4)
+            .bind(&f.5)
+            .bind(&f.6)
+            .bind(&x.0)
+            .bind(&x.1)
+            .bind(&x.2)
+            .bind(&x.3)
+            .bind(&x.4)
+            .bind(&x.5)
+            .bind(&x.6)
+            .bind(&self.tops.0)
+            .bind(&self.tops.1)
+            .bind(top)
+    }
+}
+
+/// Every write of a push in one statement (data-modifying CTEs, each on its own table). State
+/// rows are sorted by key (StateWrites), so concurrent pushes lock them in one order. `guard`
+/// is a condition every write waits for (the CTEs before it come first); the statement returns
+/// one row, `result`.
+fn write_sql(before: &str, guard: &str, result: &str) -> String {
+    format!(
+        "WITH {before}
+         new_ops AS (
+             INSERT INTO ops (space, device, seq, hlc, body)
+             SELECT s, $1, q, h, b FROM UNNEST($2::uuid[], $3::int8[], $4::int8[], $5::text[]) AS t(s, q, h, b)
+             WHERE {guard}
+             ON CONFLICT DO NOTHING
+         ), new_records AS (
+             INSERT INTO records (space, tbl, row_id, cl)
+             SELECT * FROM UNNEST($6::uuid[], $7::text[], $8::uuid[], $9::int8[]) WHERE {guard}
+             ON CONFLICT (space, tbl, row_id) DO UPDATE SET cl = GREATEST(records.cl, excluded.cl)
+         ), new_state AS (
+             INSERT INTO state (space, tbl, row_id, field, hlc, device, value)
+             SELECT * FROM UNNEST($10::uuid[], $11::text[], $12::uuid[], $13::text[], $14::int8[], $15::uuid[], $16::text[]) WHERE {guard}
+             ON CONFLICT (space, tbl, row_id, field) DO UPDATE
+             SET hlc = excluded.hlc, device = excluded.device, value = excluded.value
+             WHERE (excluded.hlc, excluded.device) > (state.hlc, state.device)
+         ), new_texts AS (
+             INSERT INTO texts (space, tbl, row_id, field, device, seq, update_v1)
+             SELECT * FROM UNNEST($17::uuid[], $18::text[], $19::uuid[], $20::text[], $21::uuid[], $22::int8[], $23::bytea[]) WHERE {guard}
+             ON CONFLICT DO NOTHING
+         ), new_tops AS (
+             INSERT INTO space_devices (space, device, max_seq)
+             SELECT s, $1, q FROM UNNEST($24::uuid[], $25::int8[]) AS t(s, q) WHERE {guard}
+             ON CONFLICT (space, device) DO UPDATE SET max_seq = GREATEST(space_devices.max_seq, excluded.max_seq)
+         ), new_top AS (
+             UPDATE device_seqs SET max_seq = $26 WHERE device = $1 AND {guard}
+         )
+         SELECT {result}"
+    )
+}
+
+/// The usual push: consecutive seqs that start right after the device's stored top. The device's
+/// row is locked (`FOR UPDATE`, which waits for a racing push of the same device and then reads
+/// what it stored) and every write waits on that check, in one statement: one round trip where
+/// the checked way takes four. `None` when the push is not of that kind (or the device has not
+/// pushed before), having written nothing.
+async fn push_following_on(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Result<Option<PushOutcome>> {
+    let (Some(first), Some(last)) = (ops.first(), ops.last()) else { return Ok(None) };
+    let (first, top) = (first.op.seq, last.op.seq);
+    if ops.iter().enumerate().any(|(i, o)| o.op.seq != first + i as u64) {
+        return Ok(None);
+    }
+    let new_ops: Vec<&IncomingOp> = ops.iter().collect();
+    let mut state = StateWrites::default();
+    for o in &new_ops {
+        state.add(&o.op);
+    }
+    let w = Writes::of(&new_ops, &state);
+    static SQL: LazyLock<Arc<str>> = LazyLock::new(|| {
+        write_sql(
+            "stored AS (SELECT max_seq FROM device_seqs WHERE device = $1 FOR UPDATE),
+             follows AS (SELECT EXISTS (SELECT 1 FROM stored WHERE max_seq + 1 = $27) AS ok),",
+            "(SELECT ok FROM follows)",
+            "ok FROM follows",
+        )
+        .into()
+    });
+    let sql = sqlx::AssertSqlSafe(Arc::clone(&SQL)); // built from the constants above only
+    let (ok,): (bool,) = w.bind(sqlx::query_as(sql), device, top as i64).bind(first as i64).fetch_one(pool).await?;
+    if !ok {
+        return Ok(None);
+    }
+    tracing::debug!(%device, from = first, to = top, "stored ops");
+    Ok(Some(PushOutcome::Accepted { up_to: top, new_in: w.tops.0 }))
+}
+
+/// Any push: retried ops are skipped, a gap refuses the whole push, the device's first push
+/// creates its row. Four round trips: BEGIN, lock the device's row, one statement for every
+/// write, COMMIT.
+async fn push_checked(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Result<PushOutcome> {
     let mut tx = pool.begin().await?;
     // Creates the device's row if needed and locks it (DO UPDATE takes the row lock), so its
     // pushes are serialised until this transaction ends.
@@ -38,104 +224,17 @@ pub(super) async fn push(pool: &PgPool, device: Uuid, ops: &[IncomingOp]) -> Res
     if new_ops.is_empty() {
         return Ok(PushOutcome::Accepted { up_to: top, new_in: Vec::new() });
     }
-    let mut writes = StateWrites::default();
-    let mut space_tops: BTreeMap<Uuid, i64> = BTreeMap::new();
-    let (mut spaces, mut seqs, mut hlcs, mut bodies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for IncomingOp { op, raw } in &new_ops {
-        spaces.push(op.space);
-        seqs.push(op.seq as i64);
-        hlcs.push(op.hlc.as_i64());
-        bodies.push(raw.as_str());
-        writes.add(op);
-        space_tops.insert(op.space, op.seq as i64);
+    let mut state = StateWrites::default();
+    for o in &new_ops {
+        state.add(&o.op);
     }
-    let (top_spaces, top_seqs): (Vec<Uuid>, Vec<i64>) = space_tops.iter().map(|(s, q)| (*s, *q)).unzip();
-    let (mut rs, mut rt, mut rr, mut rc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((space, table, row), cl) in &writes.records {
-        rs.push(*space);
-        rt.push(table.as_str());
-        rr.push(*row);
-        rc.push(*cl);
-    }
-    let (mut fs, mut ft, mut fr, mut ff, mut fh, mut fd, mut fv) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for ((space, table, row, field), (hlc, device, value)) in &writes.fields {
-        fs.push(*space);
-        ft.push(table.as_str());
-        fr.push(*row);
-        ff.push(field.as_str());
-        fh.push(*hlc);
-        fd.push(*device);
-        fv.push(value.as_str());
-    }
-    let (mut xs, mut xt, mut xr, mut xf, mut xd, mut xq, mut xu) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for (space, table, row, field, device, seq, update) in &writes.texts {
-        xs.push(*space);
-        xt.push(table.as_str());
-        xr.push(*row);
-        xf.push(field.as_str());
-        xd.push(*device);
-        xq.push(*seq);
-        xu.push(update.as_slice());
-    }
-    // Every write of the push in one statement (data-modifying CTEs, each on its own table).
-    // State rows are sorted by key (StateWrites), so concurrent pushes lock them in one order.
-    sqlx::query(
-        "WITH new_ops AS (
-             INSERT INTO ops (space, device, seq, hlc, body)
-             SELECT s, $1, q, h, b FROM UNNEST($2::uuid[], $3::int8[], $4::int8[], $5::text[]) AS t(s, q, h, b)
-             ON CONFLICT DO NOTHING
-         ), new_records AS (
-             INSERT INTO records (space, tbl, row_id, cl)
-             SELECT * FROM UNNEST($6::uuid[], $7::text[], $8::uuid[], $9::int8[])
-             ON CONFLICT (space, tbl, row_id) DO UPDATE SET cl = GREATEST(records.cl, excluded.cl)
-         ), new_state AS (
-             INSERT INTO state (space, tbl, row_id, field, hlc, device, value)
-             SELECT * FROM UNNEST($10::uuid[], $11::text[], $12::uuid[], $13::text[], $14::int8[], $15::uuid[], $16::text[])
-             ON CONFLICT (space, tbl, row_id, field) DO UPDATE
-             SET hlc = excluded.hlc, device = excluded.device, value = excluded.value
-             WHERE (excluded.hlc, excluded.device) > (state.hlc, state.device)
-         ), new_texts AS (
-             INSERT INTO texts (space, tbl, row_id, field, device, seq, update_v1)
-             SELECT * FROM UNNEST($17::uuid[], $18::text[], $19::uuid[], $20::text[], $21::uuid[], $22::int8[], $23::bytea[])
-             ON CONFLICT DO NOTHING
-         ), new_tops AS (
-             INSERT INTO space_devices (space, device, max_seq)
-             SELECT s, $1, q FROM UNNEST($24::uuid[], $25::int8[]) AS t(s, q)
-             ON CONFLICT (space, device) DO UPDATE SET max_seq = GREATEST(space_devices.max_seq, excluded.max_seq)
-         )
-         UPDATE device_seqs SET max_seq = $26 WHERE device = $1",
-    )
-    .bind(device)
-    .bind(&spaces)
-    .bind(&seqs)
-    .bind(&hlcs)
-    .bind(&bodies)
-    .bind(&rs)
-    .bind(&rt)
-    .bind(&rr)
-    .bind(&rc)
-    .bind(&fs)
-    .bind(&ft)
-    .bind(&fr)
-    .bind(&ff)
-    .bind(&fh)
-    .bind(&fd)
-    .bind(&fv)
-    .bind(&xs)
-    .bind(&xt)
-    .bind(&xr)
-    .bind(&xf)
-    .bind(&xd)
-    .bind(&xq)
-    .bind(&xu)
-    .bind(&top_spaces)
-    .bind(&top_seqs)
-    .bind(top as i64)
-    .execute(&mut *tx)
-    .await?;
+    let w = Writes::of(&new_ops, &state);
+    static SQL: LazyLock<Arc<str>> = LazyLock::new(|| write_sql("", "TRUE", "TRUE").into());
+    let sql = sqlx::AssertSqlSafe(Arc::clone(&SQL)); // built from constants only
+    let _: (bool,) = w.bind(sqlx::query_as(sql), device, top as i64).fetch_one(&mut *tx).await?;
     tx.commit().await?;
     tracing::debug!(%device, from = stored + 1, to = top, "stored ops");
-    Ok(PushOutcome::Accepted { up_to: top, new_in: top_spaces })
+    Ok(PushOutcome::Accepted { up_to: top, new_in: w.tops.0 })
 }
 
 pub(super) async fn version_vector(pool: &PgPool, space: Uuid) -> Result<VersionVector> {
