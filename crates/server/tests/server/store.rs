@@ -124,18 +124,23 @@ async fn pull_pages_with_has_more_and_resumes_where_it_stopped<S: SyncStore>(s: 
 async fn concurrent_pushes_of_one_device_store_each_op_once<S: SyncStore>(s: S) {
     let (space, dev) = (id(1), id(10));
     // The same outbox pushed by eight racing retries, each a little longer than the last.
+    race_pushes(&s, space, dev, 1, 0).await;
+    let res = s.pull(space, VersionVector::default(), 1000).await.unwrap();
+    assert_eq!(res.parsed().unwrap().iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=40).collect::<Vec<_>>());
+    assert_eq!(s.counts().await.unwrap().ops, 40);
+}
+
+/// Eight pushes at once of the device's ops from `from` to `stored + 5n` (n = 1..=8); each is accepted.
+async fn race_pushes<S: SyncStore>(s: &S, space: uuid::Uuid, dev: uuid::Uuid, from: u64, stored: u64) {
     let tasks: Vec<_> = (1..=8u64)
         .map(|n| {
             let s = s.clone();
-            tokio::spawn(async move { s.push(dev, incoming(ops(space, dev, 1, n * 5))).await })
+            tokio::spawn(async move { s.push(dev, incoming(ops(space, dev, from, stored + n * 5))).await })
         })
         .collect();
     for t in tasks {
         assert!(matches!(t.await.unwrap().unwrap(), PushOutcome::Accepted { .. }));
     }
-    let res = s.pull(space, VersionVector::default(), 1000).await.unwrap();
-    assert_eq!(res.parsed().unwrap().iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=40).collect::<Vec<_>>());
-    assert_eq!(s.counts().await.unwrap().ops, 40);
 }
 
 /// Racing pushes that all start right after what the device has stored (the one-statement way
@@ -143,15 +148,7 @@ async fn concurrent_pushes_of_one_device_store_each_op_once<S: SyncStore>(s: S) 
 async fn concurrent_pushes_that_continue_a_devices_ops_store_each_op_once<S: SyncStore>(s: S) {
     let (space, dev) = (id(1), id(10));
     push_ok(&s, dev, ops(space, dev, 1, 5)).await;
-    let tasks: Vec<_> = (1..=8u64)
-        .map(|n| {
-            let s = s.clone();
-            tokio::spawn(async move { s.push(dev, incoming(ops(space, dev, 6, 5 + n * 5))).await })
-        })
-        .collect();
-    for t in tasks {
-        assert!(matches!(t.await.unwrap().unwrap(), PushOutcome::Accepted { .. }));
-    }
+    race_pushes(&s, space, dev, 6, 5).await;
     let res = s.pull(space, VersionVector::default(), 1000).await.unwrap();
     assert_eq!(res.parsed().unwrap().iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=45).collect::<Vec<_>>());
     assert_eq!(s.counts().await.unwrap().ops, 45);
