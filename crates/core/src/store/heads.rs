@@ -69,7 +69,15 @@ pub fn is_superseded(conn: &Connection, kind: EntityKind, row: &str, field: &str
 }
 
 /// Records the op that set a record's causal length, keeping the highest (cl, hlc, dev).
+///
+/// A causal length of 1 (created, never deleted) leaves no trace: the table is read for Trash
+/// (the deleting op's clock) and to tell a record this book has a history of, and a live record
+/// is in its own table anyway; the delete that follows records itself. A new device's first
+/// sync writes one record per row of the snapshot and no second row beside it.
 pub fn record_cl(conn: &Connection, kind: EntityKind, row: &str, cl: i64, hlc: i64, dev: i64) -> Result<()> {
+    if cl <= 1 {
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT INTO row_cl (tbl, row_id, cl, hlc, dev) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (tbl, row_id) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc, dev = excluded.dev
